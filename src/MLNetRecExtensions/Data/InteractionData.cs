@@ -1,0 +1,189 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetRecExtensions.Data;
+
+/// <summary>
+/// Interactions held in memory as parallel arrays: user and item as 0-based indices (ML.NET key − 1), a label
+/// (rating or implicit weight) and an optional timestamp. This is the form the loaders build and the form the
+/// trainers, splitters and evaluators read an <see cref="IDataView"/> into.
+/// </summary>
+public sealed class InteractionData
+{
+    /// <summary>Creates interaction data; arrays are taken as they are (not copied) and must have equal lengths.</summary>
+    /// <param name="userCount">Number of distinct users (the user key cardinality).</param>
+    /// <param name="itemCount">Number of distinct items (the item key cardinality).</param>
+    /// <param name="users">0-based user index of each interaction, in [0, userCount).</param>
+    /// <param name="items">0-based item index of each interaction, in [0, itemCount).</param>
+    /// <param name="labels">Rating or weight of each interaction.</param>
+    /// <param name="timestamps">Optional time of each interaction in seconds.</param>
+    /// <param name="userIds">Optional original user identifiers, indexed by user index.</param>
+    /// <param name="itemIds">Optional original item identifiers, indexed by item index.</param>
+    public InteractionData(int userCount, int itemCount, int[] users, int[] items, float[] labels,
+        double[]? timestamps = null, string[]? userIds = null, string[]? itemIds = null)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (userCount <= 0) throw new ArgumentOutOfRangeException(nameof(userCount), userCount, "The user count must be positive.");
+        if (itemCount <= 0) throw new ArgumentOutOfRangeException(nameof(itemCount), itemCount, "The item count must be positive.");
+        if (items.Length != users.Length || labels.Length != users.Length || (timestamps != null && timestamps.Length != users.Length))
+            throw new ArgumentException($"Column arrays differ in length: users {users.Length}, items {items.Length}, labels {labels.Length}, timestamps {timestamps?.Length}.");
+        if (userIds != null && userIds.Length != userCount)
+            throw new ArgumentException($"{nameof(userIds)} has {userIds.Length} entries but the user count is {userCount}.", nameof(userIds));
+        if (itemIds != null && itemIds.Length != itemCount)
+            throw new ArgumentException($"{nameof(itemIds)} has {itemIds.Length} entries but the item count is {itemCount}.", nameof(itemIds));
+        for (int r = 0; r < users.Length; r++)
+        {
+            if ((uint)users[r] >= (uint)userCount) throw new ArgumentOutOfRangeException(nameof(users), $"Row {r}: user index {users[r]} is outside [0, {userCount}).");
+            if ((uint)items[r] >= (uint)itemCount) throw new ArgumentOutOfRangeException(nameof(items), $"Row {r}: item index {items[r]} is outside [0, {itemCount}).");
+        }
+        UserCount = userCount;
+        ItemCount = itemCount;
+        Users = users;
+        Items = items;
+        Labels = labels;
+        Timestamps = timestamps;
+        UserIds = userIds;
+        ItemIds = itemIds;
+    }
+
+    /// <summary>Number of users (key cardinality of the user column).</summary>
+    public int UserCount { get; }
+    /// <summary>Number of items (key cardinality of the item column).</summary>
+    public int ItemCount { get; }
+    /// <summary>0-based user index per interaction.</summary>
+    public int[] Users { get; }
+    /// <summary>0-based item index per interaction.</summary>
+    public int[] Items { get; }
+    /// <summary>Rating or weight per interaction.</summary>
+    public float[] Labels { get; }
+    /// <summary>Time per interaction in seconds, or null.</summary>
+    public double[]? Timestamps { get; }
+    /// <summary>Original user identifiers by user index, or null.</summary>
+    public string[]? UserIds { get; }
+    /// <summary>Original item identifiers by item index, or null.</summary>
+    public string[]? ItemIds { get; }
+    /// <summary>Number of interactions.</summary>
+    public int Count => Users.Length;
+
+    /// <summary>Returns a copy holding only the rows whose index is in <paramref name="rows"/> (same key spaces).</summary>
+    public InteractionData Subset(IReadOnlyList<int> rows)
+    {
+        var u = new int[rows.Count];
+        var i = new int[rows.Count];
+        var l = new float[rows.Count];
+        var t = Timestamps == null ? null : new double[rows.Count];
+        for (int k = 0; k < rows.Count; k++)
+        {
+            int r = rows[k];
+            u[k] = Users[r];
+            i[k] = Items[r];
+            l[k] = Labels[r];
+            if (t != null) t[k] = Timestamps![r];
+        }
+        return new InteractionData(UserCount, ItemCount, u, i, l, t, UserIds, ItemIds);
+    }
+
+    /// <summary>
+    /// Exposes the data as an <see cref="IDataView"/> with key-typed <see cref="InteractionColumns.User"/> and
+    /// <see cref="InteractionColumns.Item"/> columns (cardinality <see cref="UserCount"/>/<see cref="ItemCount"/>,
+    /// with key-value annotations when the original ids are known), <see cref="InteractionColumns.Label"/> and,
+    /// when present, <see cref="InteractionColumns.Timestamp"/>.
+    /// </summary>
+    public IDataView ToDataView(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        var rows = new InteractionRow[Count];
+        for (int r = 0; r < rows.Length; r++)
+            rows[r] = new InteractionRow
+            {
+                // LoadFromEnumerable stores a key property's value v as key v + 1, so rows carry 0-based indices.
+                UserId = (uint)Users[r],
+                ItemId = (uint)Items[r],
+                Label = Labels[r],
+                Timestamp = Timestamps?[r] ?? 0,
+            };
+        var schema = SchemaDefinition.Create(typeof(InteractionRow));
+        SetKeyColumn(schema[InteractionColumns.User], UserCount, UserIds);
+        SetKeyColumn(schema[InteractionColumns.Item], ItemCount, ItemIds);
+        var view = mlContext.Data.LoadFromEnumerable(rows, schema);
+        return Timestamps == null ? mlContext.Transforms.DropColumns(InteractionColumns.Timestamp).Fit(view).Transform(view) : view;
+    }
+
+    private static void SetKeyColumn(SchemaDefinition.Column column, int count, string[]? ids)
+    {
+        column.ColumnType = new KeyDataViewType(typeof(uint), count);
+        if (ids == null) return;
+        var values = new ReadOnlyMemory<char>[ids.Length];
+        for (int k = 0; k < ids.Length; k++) values[k] = ids[k].AsMemory();
+        column.AddAnnotation("KeyValues", new VBuffer<ReadOnlyMemory<char>>(values.Length, values),
+            new VectorDataViewType(TextDataViewType.Instance, values.Length));
+    }
+
+    /// <summary>
+    /// Reads interactions from <paramref name="data"/>. The user and item columns must be scalar <c>UInt32</c> key
+    /// columns of known cardinality; the label column (optional) must be <c>Single</c> or <c>Double</c> and finite;
+    /// the timestamp column (optional) must be numeric. Rows with a missing key (0) are rejected.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
+    /// <exception cref="InvalidDataException">A row holds a missing key or a NaN/infinite label, or there are no rows.</exception>
+    public static InteractionData FromDataView(IDataView data, string userColumn = InteractionColumns.User,
+        string itemColumn = InteractionColumns.Item, string? labelColumn = InteractionColumns.Label,
+        string? timestampColumn = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var userCol = SchemaChecks.RequireKeyColumn(data.Schema, userColumn, "user");
+        var itemCol = SchemaChecks.RequireKeyColumn(data.Schema, itemColumn, "item");
+        DataViewSchema.Column? labelCol = labelColumn == null ? null : SchemaChecks.RequireNumericColumn(data.Schema, labelColumn, "label");
+        DataViewSchema.Column? timeCol = timestampColumn == null ? null : SchemaChecks.RequireNumericColumn(data.Schema, timestampColumn, "timestamp");
+
+        int userCount = (int)((KeyDataViewType)userCol.Type).Count;
+        int itemCount = (int)((KeyDataViewType)itemCol.Type).Count;
+        var users = new List<int>();
+        var items = new List<int>();
+        var labels = new List<float>();
+        var times = timeCol == null ? null : new List<double>();
+        var active = new List<DataViewSchema.Column> { userCol, itemCol };
+        if (labelCol is { } lc) active.Add(lc);
+        if (timeCol is { } tc) active.Add(tc);
+        using (var cursor = data.GetRowCursor(active))
+        {
+            var getUser = cursor.GetGetter<uint>(userCol);
+            var getItem = cursor.GetGetter<uint>(itemCol);
+            var getLabel = labelCol is { } l ? SchemaChecks.NumericGetter(cursor, l) : null;
+            var getTime = timeCol is { } t ? SchemaChecks.NumericGetter(cursor, t) : null;
+            uint u = 0, i = 0;
+            long row = 0;
+            while (cursor.MoveNext())
+            {
+                getUser(ref u);
+                getItem(ref i);
+                if (u == 0) throw new InvalidDataException($"Row {row}: column '{userColumn}' holds a missing key (0); map unknown users before training or filter them out.");
+                if (i == 0) throw new InvalidDataException($"Row {row}: column '{itemColumn}' holds a missing key (0); map unknown items before training or filter them out.");
+                users.Add((int)u - 1);
+                items.Add((int)i - 1);
+                float label = 1f;
+                if (getLabel != null)
+                {
+                    label = (float)getLabel();
+                    if (!float.IsFinite(label)) throw new InvalidDataException($"Row {row}: column '{labelColumn}' holds {label}; labels must be finite.");
+                }
+                labels.Add(label);
+                if (getTime != null) times!.Add(getTime());
+                row++;
+            }
+        }
+        if (users.Count == 0) throw new InvalidDataException($"The data has no rows: columns '{userColumn}' and '{itemColumn}' are empty.");
+        return new InteractionData(userCount, itemCount, users.ToArray(), items.ToArray(), labels.ToArray(), times?.ToArray(),
+            SchemaChecks.TryGetKeyValues(userCol), SchemaChecks.TryGetKeyValues(itemCol));
+    }
+
+    private sealed class InteractionRow
+    {
+        [ColumnName(InteractionColumns.User)] public uint UserId { get; set; }
+        [ColumnName(InteractionColumns.Item)] public uint ItemId { get; set; }
+        [ColumnName(InteractionColumns.Label)] public float Label { get; set; }
+        [ColumnName(InteractionColumns.Timestamp)] public double Timestamp { get; set; }
+    }
+}
