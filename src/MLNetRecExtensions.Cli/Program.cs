@@ -1,2 +1,32 @@
-Console.Error.WriteLine("mlnet-rec: commands are being added (compare).");
-return 2;
+using MLNetRecExtensions.Cli;
+
+const string Usage = "usage: mlnet-rec compare [options]   (mlnet-rec compare --help for options)";
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine(Usage);
+    Console.WriteLine(CompareArguments.Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+try
+{
+    switch (args[0])
+    {
+        case "compare":
+            if (args.Skip(1).Any(a => a is "-h" or "--help")) { Console.WriteLine(CompareArguments.Usage); return 0; }
+            return CompareCommand.Run(args.Skip(1).ToArray());
+        default:
+            throw new UsageException($"unknown command '{args[0]}'; {Usage}");
+    }
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"mlnet-rec: {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException)
+{
+    Console.Error.WriteLine($"mlnet-rec: {e.Message}");
+    return 1;
+}

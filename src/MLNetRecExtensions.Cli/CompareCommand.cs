@@ -1,0 +1,52 @@
+using Microsoft.ML;
+using MLNetRecExtensions.Evaluation;
+using Spectre.Console;
+
+namespace MLNetRecExtensions.Cli;
+
+/// <summary><c>mlnet-rec compare</c>: fits every model on one split and prints the leaderboard.</summary>
+internal static class CompareCommand
+{
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var arguments = CompareArguments.Parse(args);
+        var ml = new MLContext(arguments.Seed);
+
+        AnsiConsole.MarkupLine($"[bold]mlnet-rec compare[/] — dataset [cyan]{Markup.Escape(arguments.Dataset.ToString())}[/], split [cyan]{arguments.Split}[/], k={arguments.K}, seed={arguments.Seed}");
+        var dataset = LoadedDataset.Load(arguments.Dataset, arguments.Seed);
+        var split = dataset.Split(arguments.Split, arguments.Seed);
+        AnsiConsole.MarkupLine($"Loaded {Markup.Escape(dataset.Name)}: train {split.Train.Count:N0} rows, test {split.Test.Count:N0} rows.");
+
+        var comparison = ComparisonModels.Create(ml, dataset, arguments.Seed);
+        var options = new ComparisonOptions
+        {
+            K = arguments.K,
+            ItemGroups = dataset.ItemGroups,
+            Progress = new SynchronousProgress<ComparisonProgress>(p =>
+            {
+                if (p.Stage == "fit") AnsiConsole.MarkupLine($"[grey][[{p.ModelIndex + 1}/{p.ModelCount}]][/] {Markup.Escape(p.Model)}: fitting…");
+                else if (p.Stage == "recommend") AnsiConsole.MarkupLine($"[grey][[{p.ModelIndex + 1}/{p.ModelCount}]][/] {Markup.Escape(p.Model)}: recommending top-{arguments.K}…");
+            }),
+        };
+        var board = comparison.Run(split, $"{dataset.Name}, {arguments.Split} split", options);
+
+        var table = new Table().Title($"Leaderboard (top-{board.K}, seen items excluded)");
+        foreach (var h in board.Headers) table.AddColumn(new TableColumn(Markup.Escape(h)) { Alignment = h == "Model" ? Justify.Left : Justify.Right });
+        foreach (var row in board.Rows) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
+
+        Directory.CreateDirectory(arguments.OutputDirectory);
+        var markdownPath = Path.Combine(arguments.OutputDirectory, "leaderboard.md");
+        var chartPath = Path.Combine(arguments.OutputDirectory, "leaderboard.png");
+        File.WriteAllText(markdownPath, board.ToMarkdown());
+        LeaderboardChart.Save(board, chartPath);
+        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(markdownPath)} and {Markup.Escape(chartPath)}.");
+        return 0;
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetRecExtensions.Data;
+using MLNetRecExtensions.Retrieval;
+
+namespace MLNetRecExtensions.Evaluation;
+
+/// <summary>
+/// Fits several named estimators on one split and scores them with the same top-K metrics, side by side.
+/// </summary>
+/// <remarks>
+/// <para>The contract: every estimator is fitted on the training split as an <see cref="IDataView"/> with key-typed
+/// <c>UserId</c> and <c>ItemId</c> columns and a <c>Single</c> <c>Label</c> (see <see cref="InteractionColumns"/>), and
+/// its transformer must add a <c>Single</c> <c>Score</c> column for (user, item) rows. That is all ML.NET's own
+/// <c>MatrixFactorizationTrainer</c> needs, so it plugs in unchanged:
+/// <c>mlContext.Recommendation().Trainers.MatrixFactorization("Label", "ItemId", "UserId")</c>.</para>
+/// <para>A transformer that also implements <see cref="IEmbeddingModel"/> (itself or the last such element of a
+/// <see cref="TransformerChain{TLastTransformer}"/>) is ranked over the whole catalog with <see cref="ExactTopK"/>;
+/// any other is ranked by scoring every (user, unseen item) row through <see cref="ITransformer.Transform"/>.</para>
+/// </remarks>
+public sealed class RecommenderComparison
+{
+    private readonly MLContext _mlContext;
+    private readonly List<(string Name, IEstimator<ITransformer> Estimator, bool PredictsRatings)> _models = [];
+
+    /// <summary>Creates an empty comparison.</summary>
+    public RecommenderComparison(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        _mlContext = mlContext;
+    }
+
+    /// <summary>Names of the models added so far.</summary>
+    public IReadOnlyList<string> ModelNames => _models.Select(m => m.Name).ToList();
+
+    /// <summary>Adds a model.</summary>
+    /// <param name="name">Name shown in the leaderboard; unique.</param>
+    /// <param name="estimator">Any estimator following the contract in the remarks.</param>
+    /// <param name="predictsRatings">True when <c>Score</c> predicts the label (e.g. explicit MF): RMSE/MAE are reported.</param>
+    /// <exception cref="ArgumentException">The name is empty or already used.</exception>
+    public RecommenderComparison Add(string name, IEstimator<ITransformer> estimator, bool predictsRatings = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(estimator);
+        if (_models.Any(m => m.Name == name)) throw new ArgumentException($"A model named '{name}' was already added.", nameof(name));
+        _models.Add((name, estimator, predictsRatings));
+        return this;
+    }
+
+    /// <summary>Fits and evaluates every model on <paramref name="split"/>.</summary>
+    /// <param name="split">Train and test interactions over the same key spaces.</param>
+    /// <param name="dataset">Description of the data shown in the leaderboard.</param>
+    /// <param name="options">K, group labels, progress.</param>
+    /// <exception cref="InvalidOperationException">No model was added, or a model's output has no <c>Single</c> <c>Score</c>.</exception>
+    public Leaderboard Run(InteractionSplit split, string dataset, ComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        options ??= new ComparisonOptions();
+        if (options.K < 1) throw new ArgumentOutOfRangeException(nameof(options), options.K, $"{nameof(ComparisonOptions.K)} must be at least 1.");
+        if (_models.Count == 0) throw new InvalidOperationException("No model to compare: call Add first.");
+        if (split.Train.UserCount != split.Test.UserCount || split.Train.ItemCount != split.Test.ItemCount)
+            throw new ArgumentException("Train and test must share the same user and item key spaces.", nameof(split));
+        if (options.ItemGroups != null && options.ItemGroups.Length != split.Train.ItemCount)
+            throw new ArgumentException($"{nameof(ComparisonOptions.ItemGroups)} has {options.ItemGroups.Length} entries for {split.Train.ItemCount} items.", nameof(options));
+
+        var trainView = split.Train.ToDataView(_mlContext);
+        var testView = split.Test.ToDataView(_mlContext);
+        var seen = UserItemMatrix.FromInteractions(split.Train);
+        var test = UserItemMatrix.FromInteractions(split.Test);
+        var users = Enumerable.Range(0, test.UserCount).Where(u => test.RowStart[u + 1] > test.RowStart[u]).ToArray();
+        var evaluation = new RankingEvaluationOptions
+        {
+            ItemGroups = options.ItemGroups,
+            InteractedItems = options.ItemGroups == null ? null : UserItemMatrix.FromInteractions(Concat(split.Train, split.Test)),
+        };
+
+        var entries = new List<LeaderboardEntry>();
+        for (int m = 0; m < _models.Count; m++)
+        {
+            var (name, estimator, predictsRatings) = _models[m];
+            void Report(string stage) => options.Progress?.Report(new ComparisonProgress(name, stage, m, _models.Count));
+
+            Report("fit");
+            var watch = Stopwatch.StartNew();
+            var model = estimator.Fit(trainView);
+            double fitSeconds = watch.Elapsed.TotalSeconds;
+
+            Report("recommend");
+            watch.Restart();
+            var embedding = FindEmbeddingModel(model);
+            var ranked = embedding != null
+                ? RankByEmbeddings(embedding, users, seen, options.K)
+                : RankByPairScores(model, users, seen, options.K, options.PairScoringBatchUsers);
+            double microsPerUser = users.Length == 0 ? 0 : watch.Elapsed.TotalMicroseconds / users.Length;
+
+            Report("evaluate");
+            var ranking = RankingEvaluator.Evaluate(ranked, test, options.K, evaluation);
+            var rating = predictsRatings ? EvaluateRatings(model, testView, split.Test.Labels) : null;
+            entries.Add(new LeaderboardEntry(name, ranking, rating, fitSeconds, microsPerUser, embedding != null ? "embeddings" : "pairs"));
+            Report("done");
+        }
+        return new Leaderboard(dataset, options.K, entries);
+    }
+
+    /// <summary>The transformer itself or the last element of a chain that implements <see cref="IEmbeddingModel"/>.</summary>
+    public static IEmbeddingModel? FindEmbeddingModel(ITransformer transformer) => transformer switch
+    {
+        IEmbeddingModel e => e,
+        IEnumerable<ITransformer> chain => chain.Reverse().Select(FindEmbeddingModel).FirstOrDefault(e => e != null),
+        _ => null,
+    };
+
+    private static int[]?[] RankByEmbeddings(IEmbeddingModel model, int[] users, UserItemMatrix seen, int k)
+    {
+        var result = ExactTopK.Recommend(model, users, k, seen);
+        var ranked = new int[]?[seen.UserCount];
+        for (int q = 0; q < users.Length; q++) ranked[users[q]] = result.ItemsOf(q).ToArray();
+        return ranked;
+    }
+
+    private int[]?[] RankByPairScores(ITransformer model, int[] users, UserItemMatrix seen, int k, int batchUsers)
+    {
+        var ranked = new int[]?[seen.UserCount];
+        int itemCount = seen.ItemCount;
+        for (int start = 0; start < users.Length; start += Math.Max(1, batchUsers))
+        {
+            var batch = users.AsSpan(start, Math.Min(Math.Max(1, batchUsers), users.Length - start)).ToArray();
+            var pairUsers = new List<int>();
+            var pairItems = new List<int>();
+            foreach (var u in batch)
+                for (int i = 0; i < itemCount; i++)
+                    if (!seen.Contains(u, i)) { pairUsers.Add(u); pairItems.Add(i); }
+            if (pairUsers.Count == 0) continue;
+            var pairs = new InteractionData(seen.UserCount, itemCount, pairUsers.ToArray(), pairItems.ToArray(), new float[pairUsers.Count]);
+            var scores = ReadScores(model.Transform(pairs.ToDataView(_mlContext)));
+            int p = 0;
+            foreach (var u in batch)
+            {
+                int first = p;
+                while (p < pairUsers.Count && pairUsers[p] == u) p++;
+                ranked[u] = TopK.Select(pairItems, scores, first, p - first, k);
+            }
+        }
+        return ranked;
+    }
+
+    private static float[] ReadScores(IDataView scored)
+    {
+        var column = scored.Schema.GetColumnOrNull(InteractionColumns.Score);
+        if (column is not { Type: NumberDataViewType t } || t != NumberDataViewType.Single)
+            throw new InvalidOperationException($"The model's output has no Single column '{InteractionColumns.Score}'; every compared model must add one.");
+        return scored.GetColumn<float>(column.Value).ToArray();
+    }
+
+    private static RatingReport EvaluateRatings(ITransformer model, IDataView test, float[] labels) =>
+        RatingEvaluator.Evaluate(ReadScores(model.Transform(test)), labels);
+
+    private static InteractionData Concat(InteractionData a, InteractionData b) =>
+        new(a.UserCount, a.ItemCount, [.. a.Users, .. b.Users], [.. a.Items, .. b.Items], [.. a.Labels, .. b.Labels]);
+
+    /// <summary>Selects the k best candidates by score (descending; ties: lower item index first; NaN last).</summary>
+    private static class TopK
+    {
+        public static int[] Select(List<int> items, float[] scores, int offset, int count, int k)
+        {
+            var order = Enumerable.Range(offset, count).ToArray();
+            Array.Sort(order, (x, y) =>
+            {
+                float sx = float.IsNaN(scores[x]) ? float.NegativeInfinity : scores[x];
+                float sy = float.IsNaN(scores[y]) ? float.NegativeInfinity : scores[y];
+                int c = sy.CompareTo(sx);
+                return c != 0 ? c : items[x].CompareTo(items[y]);
+            });
+            return order.Take(k).Select(x => items[x]).ToArray();
+        }
+    }
+}
