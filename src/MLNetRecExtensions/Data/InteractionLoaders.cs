@@ -73,21 +73,40 @@ public static class InteractionLoaders
         DelimitedInteractionReader.Read(path, "\t", hasHeader: true, null, "SessionId", "ItemId", null, "Time");
 
     /// <summary>Loads MovieLens 100K <c>u.data</c> as an <see cref="IDataView"/>; see <see cref="ReadMovieLens100K"/>.</summary>
-    public static IDataView LoadMovieLens100K(MLContext mlContext, string path) => ReadMovieLens100K(path).ToDataView(mlContext);
+    public static IDataView LoadMovieLens100K(MLContext mlContext, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return ReadMovieLens100K(path).ToDataView(mlContext);
+    }
 
     /// <summary>Loads MovieLens 1M <c>ratings.dat</c> as an <see cref="IDataView"/>; see <see cref="ReadMovieLens1M"/>.</summary>
-    public static IDataView LoadMovieLens1M(MLContext mlContext, string path) => ReadMovieLens1M(path).ToDataView(mlContext);
+    public static IDataView LoadMovieLens1M(MLContext mlContext, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return ReadMovieLens1M(path).ToDataView(mlContext);
+    }
 
     /// <summary>Loads the ML.NET tutorial ratings CSV as an <see cref="IDataView"/>; see <see cref="ReadMlNetTutorialCsv"/>.</summary>
-    public static IDataView LoadMlNetTutorialCsv(MLContext mlContext, string path) => ReadMlNetTutorialCsv(path).ToDataView(mlContext);
+    public static IDataView LoadMlNetTutorialCsv(MLContext mlContext, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return ReadMlNetTutorialCsv(path).ToDataView(mlContext);
+    }
 
     /// <summary>Loads a delimited interactions file as an <see cref="IDataView"/>; see <see cref="ReadDelimited"/>.</summary>
-    public static IDataView LoadDelimited(MLContext mlContext, string path, DelimitedFileFormat format) =>
-        ReadDelimited(path, format).ToDataView(mlContext);
+    public static IDataView LoadDelimited(MLContext mlContext, string path, DelimitedFileFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return ReadDelimited(path, format).ToDataView(mlContext);
+    }
 
     /// <summary>
     /// Loads a GRU4Rec session log as an <see cref="IDataView"/>; see <see cref="ReadSessions"/>. The session key is
     /// in the <see cref="InteractionColumns.User"/> column.
     /// </summary>
-    public static IDataView LoadSessions(MLContext mlContext, string path) => ReadSessions(path).ToDataView(mlContext);
+    public static IDataView LoadSessions(MLContext mlContext, string path)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return ReadSessions(path).ToDataView(mlContext);
+    }
 }
