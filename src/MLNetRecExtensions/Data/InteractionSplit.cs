@@ -1,0 +1,19 @@
+using Microsoft.ML;
+
+namespace MLNetRecExtensions.Data;
+
+/// <summary>
+/// A train/test split of <see cref="InteractionData"/>. Both parts keep the input's key spaces (user and item
+/// counts), original ids and timestamps, and its row order.
+/// </summary>
+/// <param name="Train">Rows for training.</param>
+/// <param name="Test">Held-out rows.</param>
+public sealed record InteractionSplit(InteractionData Train, InteractionData Test);
+
+/// <summary>
+/// A train/test split of an <see cref="IDataView"/>. Both views have the input's schema (all columns, including
+/// side features) and keep its row order.
+/// </summary>
+/// <param name="Train">Rows for training.</param>
+/// <param name="Test">Held-out rows.</param>
+public sealed record DataViewSplit(IDataView Train, IDataView Test);

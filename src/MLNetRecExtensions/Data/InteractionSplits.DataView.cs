@@ -1,0 +1,87 @@
+using Microsoft.ML;
+
+namespace MLNetRecExtensions.Data;
+
+public static partial class InteractionSplits
+{
+    /// <summary>
+    /// Random split of any <see cref="IDataView"/> (all columns kept); same rule and rows as
+    /// <see cref="Random(InteractionData, double, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> is not in (0, 1).</exception>
+    public static DataViewSplit Random(IDataView data, double testFraction = 0.2, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(testFraction, nameof(testFraction));
+        return Wrap(data, SplitMasks.Random(DataViewColumnReader.CountRows(data), testFraction, seed));
+    }
+
+    /// <summary>
+    /// Per-user stratified split of any <see cref="IDataView"/> (all columns kept); same rule as
+    /// <see cref="StratifiedByUser(InteractionData, double, int)"/>. The user column may be a <c>UInt32</c> key, a
+    /// numeric or a text column; users are numbered in order of first appearance (for a key column, by key), which
+    /// for the key columns of <see cref="InteractionData.ToDataView"/> gives exactly the in-memory result.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The user column is missing or of an unsupported type, or
+    /// <paramref name="trainRatio"/> is not in (0, 1).</exception>
+    public static DataViewSplit StratifiedByUser(IDataView data, string userColumn = InteractionColumns.User,
+        double trainRatio = 0.75, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(trainRatio, nameof(trainRatio));
+        var (groups, count) = DataViewColumnReader.ReadGroups(data, userColumn);
+        return Wrap(data, SplitMasks.Stratified(groups, count, trainRatio, seed));
+    }
+
+    /// <summary>
+    /// Leave-last-N-out per user on any <see cref="IDataView"/> (all columns kept); same rule as
+    /// <see cref="TemporalByUser(InteractionData, int)"/>. The timestamp column must be numeric and finite.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type, or <paramref name="lastN"/> &lt; 1.</exception>
+    /// <exception cref="InvalidDataException">A timestamp is NaN or infinite.</exception>
+    public static DataViewSplit TemporalByUser(IDataView data, string userColumn = InteractionColumns.User,
+        string timestampColumn = InteractionColumns.Timestamp, int lastN = 1)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckLastN(lastN);
+        var (groups, count) = DataViewColumnReader.ReadGroups(data, userColumn);
+        var times = DataViewColumnReader.ReadTimes(data, timestampColumn);
+        return Wrap(data, SplitMasks.TemporalLast(groups, count, times, n => n > lastN ? lastN : 0));
+    }
+
+    /// <summary>
+    /// Per-user temporal split by fraction on any <see cref="IDataView"/> (all columns kept); same rule as
+    /// <see cref="TemporalByUserFraction(InteractionData, double)"/> (floor(testFraction·n) latest rows per user to test).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type, or <paramref name="testFraction"/> is not in (0, 1).</exception>
+    /// <exception cref="InvalidDataException">A timestamp is NaN or infinite.</exception>
+    public static DataViewSplit TemporalByUserFraction(IDataView data, double testFraction,
+        string userColumn = InteractionColumns.User, string timestampColumn = InteractionColumns.Timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(testFraction, nameof(testFraction));
+        var (groups, count) = DataViewColumnReader.ReadGroups(data, userColumn);
+        var times = DataViewColumnReader.ReadTimes(data, timestampColumn);
+        return Wrap(data, SplitMasks.TemporalLast(groups, count, times, n => FractionTestCount(n, testFraction)));
+    }
+
+    /// <summary>
+    /// Global time cut on any <see cref="IDataView"/> (all columns kept): rows with timestamp &lt;
+    /// <paramref name="cutTime"/> go to train.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The timestamp column is missing or not numeric, or <paramref name="cutTime"/> is NaN.</exception>
+    /// <exception cref="InvalidDataException">A timestamp is NaN or infinite.</exception>
+    public static DataViewSplit GlobalTimeCut(IDataView data, double cutTime, string timestampColumn = InteractionColumns.Timestamp)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (double.IsNaN(cutTime)) throw new ArgumentOutOfRangeException(nameof(cutTime), cutTime, "The cut time is NaN; pass a time in the data's unit (seconds).");
+        return Wrap(data, SplitMasks.TimeCut(DataViewColumnReader.ReadTimes(data, timestampColumn), cutTime));
+    }
+
+    private static DataViewSplit Wrap(IDataView data, bool[] testMask)
+    {
+        var trainMask = new bool[testMask.Length];
+        for (int r = 0; r < testMask.Length; r++) trainMask[r] = !testMask[r];
+        return new DataViewSplit(new MaskedDataView(data, trainMask), new MaskedDataView(data, testMask));
+    }
+}

@@ -1,0 +1,106 @@
+namespace MLNetRecExtensions.Data;
+
+/// <summary>
+/// Train/test splitters for interactions, in memory (<see cref="InteractionData"/> → <see cref="InteractionSplit"/>)
+/// and for any <see cref="Microsoft.ML.IDataView"/> (→ <see cref="DataViewSplit"/>, keeping every column).
+/// Both forms apply the same rule to the same rows, so they select identical rows; each part keeps the input's
+/// row order. Deterministic for a fixed seed.
+/// </summary>
+public static partial class InteractionSplits
+{
+    /// <summary>
+    /// Random split: the rows are shuffled with <paramref name="seed"/> and the first round(testFraction·n)
+    /// (midpoint rounded away from zero) go to test.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> is not in (0, 1).</exception>
+    public static InteractionSplit Random(InteractionData data, double testFraction = 0.2, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(testFraction, nameof(testFraction));
+        return Apply(data, SplitMasks.Random(data.Count, testFraction, seed));
+    }
+
+    /// <summary>
+    /// Per-user stratified split with the semantics of Microsoft Recommenders' <c>python_stratified_split</c>: each
+    /// user's rows are shuffled (one generator seeded with <paramref name="seed"/>, users taken in index order) and
+    /// the row at 0-based position p of the user's n rows goes to train when p / n &lt; <paramref name="trainRatio"/>.
+    /// So every user gets ceil(trainRatio·n) train rows and keeps at least one; e.g. 4 rows at 0.75 → 3 train, 1 test.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainRatio"/> is not in (0, 1).</exception>
+    public static InteractionSplit StratifiedByUser(InteractionData data, double trainRatio = 0.75, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(trainRatio, nameof(trainRatio));
+        return Apply(data, SplitMasks.Stratified(data.Users, data.UserCount, trainRatio, seed));
+    }
+
+    /// <summary>
+    /// Leave-last-N-out: per user, the <paramref name="lastN"/> latest rows by timestamp (ties broken by row order,
+    /// later rows count as later) go to test. Users with at most <paramref name="lastN"/> rows stay entirely in train.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lastN"/> is below 1.</exception>
+    /// <exception cref="InvalidOperationException">The data has no timestamps.</exception>
+    public static InteractionSplit TemporalByUser(InteractionData data, int lastN = 1)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckLastN(lastN);
+        var times = RequireTimestamps(data);
+        return Apply(data, SplitMasks.TemporalLast(data.Users, data.UserCount, times, n => n > lastN ? lastN : 0));
+    }
+
+    /// <summary>
+    /// Per-user temporal split by fraction: per user with n rows, the latest floor(testFraction·n) rows by timestamp
+    /// (ties broken by row order) go to test. Flooring means every user keeps at least one train row and users with
+    /// fewer than 1/testFraction rows stay entirely in train (this matches Recommenders' <c>python_chrono_split</c>,
+    /// which keeps ceil((1 − testFraction)·n) rows for training).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> is not in (0, 1).</exception>
+    /// <exception cref="InvalidOperationException">The data has no timestamps.</exception>
+    public static InteractionSplit TemporalByUserFraction(InteractionData data, double testFraction)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(testFraction, nameof(testFraction));
+        var times = RequireTimestamps(data);
+        return Apply(data, SplitMasks.TemporalLast(data.Users, data.UserCount, times, n => FractionTestCount(n, testFraction)));
+    }
+
+    /// <summary>Global temporal split: rows with timestamp &lt; <paramref name="cutTime"/> go to train, the rest to test.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cutTime"/> is NaN.</exception>
+    /// <exception cref="InvalidOperationException">The data has no timestamps.</exception>
+    public static InteractionSplit GlobalTimeCut(InteractionData data, double cutTime)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (double.IsNaN(cutTime)) throw new ArgumentOutOfRangeException(nameof(cutTime), cutTime, "The cut time is NaN; pass a time in the data's unit (seconds).");
+        return Apply(data, SplitMasks.TimeCut(RequireTimestamps(data), cutTime));
+    }
+
+    internal static int FractionTestCount(int n, double testFraction)
+    {
+        // The small tolerance keeps e.g. 0.3·10 = 2.9999999999999996 at 3.
+        int t = (int)Math.Floor(testFraction * n + 1e-9);
+        return Math.Min(t, n - 1);
+    }
+
+    private static InteractionSplit Apply(InteractionData data, bool[] testMask)
+    {
+        var train = new List<int>(data.Count);
+        var test = new List<int>();
+        for (int r = 0; r < testMask.Length; r++) (testMask[r] ? test : train).Add(r);
+        return new InteractionSplit(data.Subset(train), data.Subset(test));
+    }
+
+    private static double[] RequireTimestamps(InteractionData data) =>
+        data.Timestamps ?? throw new InvalidOperationException(
+            "This split orders interactions by time, but the data has no timestamps. Load a file with a timestamp column, or use Random or StratifiedByUser.");
+
+    private static void CheckFraction(double value, string name)
+    {
+        if (!(value > 0 && value < 1))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be strictly between 0 and 1, but is {value}.");
+    }
+
+    private static void CheckLastN(int lastN)
+    {
+        if (lastN < 1) throw new ArgumentOutOfRangeException(nameof(lastN), lastN, $"lastN must be at least 1, but is {lastN}.");
+    }
+}
