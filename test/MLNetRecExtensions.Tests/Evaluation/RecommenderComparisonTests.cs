@@ -27,7 +27,7 @@ public sealed class RecommenderComparisonTests
 
     private static InteractionSplit SmallSplit()
     {
-        var synthetic = ColoredGroupsGenerator.Generate(new ColoredGroupsOptions { UserCount = 120, ItemCount = 60, GroupCount = 3, Seed = 5 });
+        var synthetic = ColoredGroupsGenerator.Generate(new ColoredGroupsOptions { UserCount = 120, ItemCount = 60, GroupCount = 3, InteractionsPerUser = 10, Seed = 5 });
         return InteractionSplits.StratifiedByUser(synthetic.Interactions, 0.75, 42);
     }
 
