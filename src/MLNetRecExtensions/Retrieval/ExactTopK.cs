@@ -52,7 +52,7 @@ public static class ExactTopK
             int chunks = (queryCount + ChunkQueries - 1) / ChunkQueries;
             if (options.MaxDegreeOfParallelism == 1 || chunks == 1)
             {
-                var scratch = new Scratch(capacity);
+                var scratch = new Scratch(capacity, queries.Dimension);
                 for (int c = 0; c < chunks; c++) search.RunChunk(c * ChunkQueries, Math.Min(queryCount, (c + 1) * ChunkQueries), scratch);
             }
             else
@@ -60,7 +60,7 @@ public static class ExactTopK
                 try
                 {
                     Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
-                        () => new Scratch(capacity),
+                        () => new Scratch(capacity, queries.Dimension),
                         (c, _, scratch) =>
                         {
                             search.RunChunk(c * ChunkQueries, Math.Min(queryCount, (c + 1) * ChunkQueries), scratch);
@@ -144,11 +144,15 @@ public static class ExactTopK
         }
     }
 
-    /// <summary>Per-worker buffers: one heap and one exclusion cursor per query of a chunk, and the tile scores.</summary>
+    /// <summary>
+    /// Per-worker buffers: one heap and one exclusion cursor per query of a chunk, the chunk's queries packed in
+    /// kernel tiles, and the tile scores.
+    /// </summary>
     private sealed class Scratch
     {
-        public Scratch(int capacity)
+        public Scratch(int capacity, int dimension)
         {
+            PackedQueries = new float[ChunkQueries * dimension];
             Heaps = new TopKHeap[ChunkQueries];
             for (int j = 0; j < Heaps.Length; j++) Heaps[j] = new TopKHeap(capacity);
             ExcludeCursor = new int[ChunkQueries];
@@ -160,6 +164,7 @@ public static class ExactTopK
         public int[] ExcludeCursor { get; }
         public int[] ExcludeEnd { get; }
         public float[] TileScores { get; }
+        public float[] PackedQueries { get; }
     }
 
     /// <summary>The shared, read-only state of one search; <see cref="RunChunk"/> may run concurrently on disjoint chunks.</summary>
@@ -184,17 +189,21 @@ public static class ExactTopK
             int lastPanelLanes = panels.ItemCount - (panels.PanelCount - 1) * ItemPanels.Width;
             uint lastPanelMask = (1u << lastPanelLanes) - 1; // 1..16 real lanes
 
-            fixed (float* queryValues = queries.Values)
+            int tileSize = dim * ItemPanels.TileQueries;
+            for (int t = 0; t < n; t += ItemPanels.TileQueries)
+                ItemPanels.PackQueryTile(queries.Values.AsSpan((first + t) * dim), Math.Min(ItemPanels.TileQueries, n - t), dim,
+                    scratch.PackedQueries.AsSpan(t * dim, tileSize));
+
+            fixed (float* packed = scratch.PackedQueries)
             fixed (float* tile = scratch.TileScores)
             {
-                float* chunkQueries = queryValues + (long)first * dim;
                 for (int p = 0; p < panels.PanelCount; p++)
                 {
                     uint laneMask = p == panels.PanelCount - 1 ? lastPanelMask : 0xFFFFu;
                     for (int t = 0; t < n; t += ItemPanels.TileQueries)
                     {
                         int tileQueries = Math.Min(ItemPanels.TileQueries, n - t);
-                        panels.ScoreTile(chunkQueries + (long)t * dim, tileQueries, p, tile);
+                        panels.ScoreTile(packed + (long)t * dim, p, tile);
                         for (int j = 0; j < tileQueries; j++)
                             Feed(first + t + j, t + j, p * ItemPanels.Width, tile + j * ItemPanels.Width, laneMask, scratch);
                     }

@@ -61,47 +61,64 @@ internal sealed unsafe class ItemPanels
     }
 
     /// <summary>
-    /// Scores <paramref name="queryCount"/> (1..8) consecutive query rows starting at <paramref name="queries"/>
-    /// (row stride = <see cref="Dimension"/>) against panel <paramref name="panel"/>; writes
+    /// Copies <paramref name="count"/> (1..8) query rows (row stride <paramref name="dimension"/>) into the tile layout
+    /// the kernel reads, <c>tile[d · 8 + j]</c> = component d of query j; missing queries are zero rows.
+    /// </summary>
+    public static void PackQueryTile(ReadOnlySpan<float> rows, int count, int dimension, Span<float> tile)
+    {
+        tile[..(dimension * TileQueries)].Clear();
+        for (int j = 0; j < count; j++)
+            for (int d = 0; d < dimension; d++) tile[d * TileQueries + j] = rows[j * dimension + d];
+    }
+
+    /// <summary>
+    /// Scores a packed tile of 8 queries (<see cref="PackQueryTile"/>) against panel <paramref name="panel"/>; writes
     /// <c>dest[j · 16 + l]</c> = score of query j and item <c>panel · 16 + l</c> (bias included).
     /// </summary>
-    public void ScoreTile(float* queries, int queryCount, int panel, float* dest)
+    public void ScoreTile(float* tile, int panel, float* dest)
     {
         fixed (float* values = Values)
         fixed (float* biases = Biases)
         {
             float* p = values + (long)panel * Dimension * Width;
             float* b = biases + panel * Width;
-            if (queryCount == TileQueries)
+            if (Vector512.IsHardwareAccelerated)
             {
-                if (Vector512.IsHardwareAccelerated) { Tile8x16Avx512(queries, Dimension, p, b, dest); return; }
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    Tile8x8Vector256(queries, Dimension, p, b, dest);
-                    Tile8x8Vector256(queries, Dimension, p + 8, b + 8, dest + 8);
-                    return;
-                }
+                Tile8x16Vector512(tile, Dimension, p, b, dest);
             }
-            for (int j = 0; j < queryCount; j++) Tile1x16(queries + (long)j * Dimension, Dimension, p, b, dest + j * Width);
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                Tile8x8Vector256(tile, Dimension, p, b, dest);
+                Tile8x8Vector256(tile, Dimension, p + 8, b + 8, dest + 8);
+            }
+            else
+            {
+                for (int j = 0; j < TileQueries; j++)
+                    for (int l = 0; l < Width; l++)
+                    {
+                        float a = 0f;
+                        for (int d = 0; d < Dimension; d++) a = MathF.FusedMultiplyAdd(tile[d * TileQueries + j], p[d * Width + l], a);
+                        dest[j * Width + l] = a + b[l];
+                    }
+            }
         }
     }
 
-    private static void Tile8x16Avx512(float* q, int dim, float* p, float* b, float* dest)
+    private static void Tile8x16Vector512(float* q, int dim, float* p, float* b, float* dest)
     {
         var a0 = Vector512<float>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
         var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
-        float* q1 = q + dim, q2 = q1 + dim, q3 = q2 + dim, q4 = q3 + dim, q5 = q4 + dim, q6 = q5 + dim, q7 = q6 + dim;
-        for (int d = 0; d < dim; d++)
+        for (int d = 0; d < dim; d++, q += TileQueries, p += Width)
         {
-            var v = Vector512.Load(p + d * Width);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), v, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[d]), v, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[d]), v, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[d]), v, a3);
-            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q4[d]), v, a4);
-            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q5[d]), v, a5);
-            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q6[d]), v, a6);
-            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q7[d]), v, a7);
+            var v = Vector512.Load(p);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(q[0]), v, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(q[1]), v, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(q[2]), v, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(q[3]), v, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(q[4]), v, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(q[5]), v, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(q[6]), v, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(q[7]), v, a7);
         }
         var bias = Vector512.Load(b);
         (a0 + bias).Store(dest);
@@ -114,24 +131,23 @@ internal sealed unsafe class ItemPanels
         (a7 + bias).Store(dest + 7 * Width);
     }
 
-    // Eight queries against eight lanes of a panel (p and b already offset to the lane half); row stride of
+    // Eight queries against eight lanes of a panel (p and b already offset to the lane half); the row stride of
     // both p and dest is 16.
     private static void Tile8x8Vector256(float* q, int dim, float* p, float* b, float* dest)
     {
         var a0 = Vector256<float>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
         var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
-        float* q1 = q + dim, q2 = q1 + dim, q3 = q2 + dim, q4 = q3 + dim, q5 = q4 + dim, q6 = q5 + dim, q7 = q6 + dim;
-        for (int d = 0; d < dim; d++)
+        for (int d = 0; d < dim; d++, q += TileQueries, p += Width)
         {
-            var v = Vector256.Load(p + d * Width);
-            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(q[d]), v, a0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(q1[d]), v, a1);
-            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(q2[d]), v, a2);
-            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(q3[d]), v, a3);
-            a4 = Vector256.FusedMultiplyAdd(Vector256.Create(q4[d]), v, a4);
-            a5 = Vector256.FusedMultiplyAdd(Vector256.Create(q5[d]), v, a5);
-            a6 = Vector256.FusedMultiplyAdd(Vector256.Create(q6[d]), v, a6);
-            a7 = Vector256.FusedMultiplyAdd(Vector256.Create(q7[d]), v, a7);
+            var v = Vector256.Load(p);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(q[0]), v, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(q[1]), v, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(q[2]), v, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(q[3]), v, a3);
+            a4 = Vector256.FusedMultiplyAdd(Vector256.Create(q[4]), v, a4);
+            a5 = Vector256.FusedMultiplyAdd(Vector256.Create(q[5]), v, a5);
+            a6 = Vector256.FusedMultiplyAdd(Vector256.Create(q[6]), v, a6);
+            a7 = Vector256.FusedMultiplyAdd(Vector256.Create(q[7]), v, a7);
         }
         var bias = Vector256.Load(b);
         (a0 + bias).Store(dest);
@@ -142,37 +158,6 @@ internal sealed unsafe class ItemPanels
         (a5 + bias).Store(dest + 5 * Width);
         (a6 + bias).Store(dest + 6 * Width);
         (a7 + bias).Store(dest + 7 * Width);
-    }
-
-    private static void Tile1x16(float* q, int dim, float* p, float* b, float* dest)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var a = Vector512<float>.Zero;
-            for (int d = 0; d < dim; d++) a = Vector512.FusedMultiplyAdd(Vector512.Create(q[d]), Vector512.Load(p + d * Width), a);
-            (a + Vector512.Load(b)).Store(dest);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var lo = Vector256<float>.Zero; var hi = lo;
-            for (int d = 0; d < dim; d++)
-            {
-                var s = Vector256.Create(q[d]);
-                lo = Vector256.FusedMultiplyAdd(s, Vector256.Load(p + d * Width), lo);
-                hi = Vector256.FusedMultiplyAdd(s, Vector256.Load(p + d * Width + 8), hi);
-            }
-            (lo + Vector256.Load(b)).Store(dest);
-            (hi + Vector256.Load(b + 8)).Store(dest + 8);
-        }
-        else
-        {
-            for (int l = 0; l < Width; l++)
-            {
-                float a = 0f;
-                for (int d = 0; d < dim; d++) a = MathF.FusedMultiplyAdd(q[d], p[d * Width + l], a);
-                dest[l] = a + b[l];
-            }
-        }
     }
 
     /// <summary>
