@@ -69,4 +69,15 @@ public sealed class TopKResult
 
     /// <summary>Query <paramref name="query"/>'s scores, aligned with <see cref="ItemsOf"/>.</summary>
     public ReadOnlySpan<float> ScoresOf(int query) => Scores.AsSpan(query * K, _counts[query]);
+
+    /// <summary>
+    /// Each query's items as its own array (padding dropped): the <c>int[]?[]</c> form
+    /// <c>RankingEvaluator.Evaluate</c> takes when query q is user q.
+    /// </summary>
+    public int[][] ToItemLists()
+    {
+        var lists = new int[QueryCount][];
+        for (int q = 0; q < QueryCount; q++) lists[q] = ItemsOf(q).ToArray();
+        return lists;
+    }
 }

@@ -138,8 +138,9 @@ public sealed class ExactTopKTests
     [TestMethod]
     public void FewerAvailableItemsThanKArePadded()
     {
-        // 3 items, item 1 excluded for query 0 -> 2 available; k = 4 -> row [item, item, -1, -1], scores NaN-padded.
-        // scores of query (1): items 1, 3, 2 -> order 1, 2, 0 for query 1 (nothing excluded, row 1 is empty).
+        // Both queries are (1), the 3 items (1), (3), (2) -> scores 1, 3, 2, order 1, 2, 0.
+        // Query 0 excludes item 1 -> [2, 0, -1, -1] (2 available, k = 4, scores NaN-padded);
+        // query 1's exclusion row is empty -> [1, 2, 0, -1].
         var queries = new EmbeddingTable(2, 1, [1, 1]);
         var items = new EmbeddingTable(3, 1, [1, 3, 2]);
         var exclude = UserItemMatrix.FromInteractions(new InteractionData(2, 3, [0], [1], [1f]));
@@ -149,6 +150,9 @@ public sealed class ExactTopKTests
         Assert.AreEqual(3, r.CountOf(1));
         Assert.IsTrue(float.IsNaN(r.Scores[2]) && float.IsNaN(r.Scores[3]) && float.IsNaN(r.Scores[7]));
         CollectionAssert.AreEqual(new[] { 2f, 1f }, r.ScoresOf(0).ToArray());
+        var lists = r.ToItemLists();
+        CollectionAssert.AreEqual(new[] { 2, 0 }, lists[0]);
+        CollectionAssert.AreEqual(new[] { 1, 2, 0 }, lists[1]);
     }
 
     [TestMethod]
