@@ -1,0 +1,250 @@
+using System.Numerics;
+using System.Runtime.ExceptionServices;
+using MLNetRecExtensions.Data;
+
+namespace MLNetRecExtensions.Retrieval;
+
+/// <summary>
+/// Exact (brute-force) maximum-inner-product top-K: every query is scored against every item with SIMD kernels
+/// and the best K are kept in a bounded heap.
+/// <para>
+/// Score of query <c>q</c> and item <c>i</c>: <c>queries[q] · items[i] + ItemBiases[i]</c>, the dot product
+/// accumulated with fused multiply-adds in dimension order (so a score does not depend on threads or tiling).
+/// Order: score descending; equal scores are broken by the lower item index first. The result is
+/// therefore deterministic and identical for any <see cref="TopKOptions.MaxDegreeOfParallelism"/>.
+/// A NaN score (NaN or overflowing embeddings/biases) throws <see cref="InvalidDataException"/>.
+/// </para>
+/// </summary>
+public static class ExactTopK
+{
+    // Queries handled by one work item: a multiple of the kernel's tile so each item panel loaded into the cache
+    // is reused by several tiles before moving on.
+    private const int ChunkQueries = 8 * ItemPanels.TileQueries;
+
+    /// <summary>
+    /// The <paramref name="k"/> best items for each row of <paramref name="queries"/>
+    /// (see the class remarks for the score and the order).
+    /// </summary>
+    /// <param name="queries">Query vectors, <c>[queries, dimension]</c>.</param>
+    /// <param name="items">Item vectors, <c>[items, dimension]</c>; the dimension must equal the queries'.</param>
+    /// <param name="k">Items to return per query (≥ 1). Rows are padded with -1 / NaN when fewer items remain.</param>
+    /// <param name="options">Biases, exclusions and parallelism; null for none and default parallelism.</param>
+    /// <exception cref="ArgumentOutOfRangeException">k &lt; 1, dimensions differ, bias length or exclusion rows do not fit, bad parallelism.</exception>
+    /// <exception cref="InvalidDataException">A score is NaN.</exception>
+    public static TopKResult Search(EmbeddingTable queries, EmbeddingTable items, int k, TopKOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentNullException.ThrowIfNull(items);
+        options ??= new TopKOptions();
+        Validate(queries, items, k, options);
+
+        int queryCount = queries.Count;
+        var resultItems = new int[queryCount * k];
+        var resultScores = new float[queryCount * k];
+        resultItems.AsSpan().Fill(-1);
+        resultScores.AsSpan().Fill(float.NaN);
+
+        int capacity = Math.Min(k, items.Count);
+        if (capacity > 0 && queryCount > 0)
+        {
+            var search = new Searcher(queries, ItemPanels.Build(items, options.ItemBiases), k, capacity,
+                options.Exclude, options.ExcludeRows, resultItems, resultScores);
+            int chunks = (queryCount + ChunkQueries - 1) / ChunkQueries;
+            if (options.MaxDegreeOfParallelism == 1 || chunks == 1)
+            {
+                var scratch = new Scratch(capacity, queries.Dimension);
+                for (int c = 0; c < chunks; c++) search.RunChunk(c * ChunkQueries, Math.Min(queryCount, (c + 1) * ChunkQueries), scratch);
+            }
+            else
+            {
+                try
+                {
+                    Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+                        () => new Scratch(capacity, queries.Dimension),
+                        (c, _, scratch) =>
+                        {
+                            search.RunChunk(c * ChunkQueries, Math.Min(queryCount, (c + 1) * ChunkQueries), scratch);
+                            return scratch;
+                        },
+                        _ => { });
+                }
+                catch (AggregateException e)
+                {
+                    ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+                }
+            }
+        }
+        return new TopKResult(queryCount, k, resultItems, resultScores);
+    }
+
+    /// <summary>
+    /// Top-<paramref name="k"/> recommendations of a fitted model for <paramref name="users"/> (0-based user indices):
+    /// query <c>j</c> of the result is user <c>users[j]</c>, scored with <c>model.UserEmbeddings</c>,
+    /// <c>model.ItemEmbeddings</c> and <c>model.ItemBiases</c>, skipping the items in row <c>users[j]</c> of
+    /// <paramref name="exclude"/> (typically the training interactions) when it is given.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">k &lt; 1, a user index is out of range, or the model's tables do not fit together.</exception>
+    public static TopKResult Recommend(IEmbeddingModel model, IReadOnlyList<int> users, int k, UserItemMatrix? exclude = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(users);
+        var userTable = model.UserEmbeddings;
+        int dim = userTable.Dimension;
+        var gathered = new float[users.Count * dim];
+        var rows = new int[users.Count];
+        for (int j = 0; j < users.Count; j++)
+        {
+            int u = users[j];
+            if ((uint)u >= (uint)userTable.Count)
+                throw new ArgumentOutOfRangeException(nameof(users), u,
+                    $"users[{j}] = {u} is not a user of the model, which has {userTable.Count} users (0-based indices 0..{userTable.Count - 1}, i.e. key − 1).");
+            if (exclude != null && u >= exclude.UserCount)
+                throw new ArgumentOutOfRangeException(nameof(exclude), u,
+                    $"users[{j}] = {u} has no row in the exclusion matrix, which has {exclude.UserCount} users; build it with the same user key mapping as the model.");
+            userTable.Values.AsSpan(u * dim, dim).CopyTo(gathered.AsSpan(j * dim, dim));
+            rows[j] = u;
+        }
+        var options = new TopKOptions { ItemBiases = model.ItemBiases, Exclude = exclude, ExcludeRows = exclude == null ? null : rows };
+        return Search(new EmbeddingTable(users.Count, dim, gathered), model.ItemEmbeddings, k, options);
+    }
+
+    private static void Validate(EmbeddingTable queries, EmbeddingTable items, int k, TopKOptions options)
+    {
+        if (k < 1)
+            throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1 (the number of items to return per query).");
+        if ((long)queries.Count * k > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"{queries.Count} queries × k = {k} results do not fit in one array; search in smaller batches of queries.");
+        if (queries.Dimension != items.Dimension)
+            throw new ArgumentOutOfRangeException(nameof(items),
+                $"The query vectors have dimension {queries.Dimension} but the item vectors have dimension {items.Dimension}; both tables must come from the same model.");
+        if (options.ItemBiases is { } biases && biases.Length != items.Count)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"TopKOptions.ItemBiases has {biases.Length} entries but the item table has {items.Count} items; pass one bias per item.");
+        if (options.MaxDegreeOfParallelism == 0 || options.MaxDegreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"TopKOptions.MaxDegreeOfParallelism is {options.MaxDegreeOfParallelism}; use -1 (thread pool decides) or a positive number of threads.");
+        if (options.Exclude is not { } exclude) return;
+        if (exclude.ItemCount > items.Count)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"TopKOptions.Exclude has {exclude.ItemCount} item columns but the item table has only {items.Count} items; the matrix must use the same item indices as the table.");
+        if (options.ExcludeRows is { } excludeRows)
+        {
+            if (excludeRows.Length != queries.Count)
+                throw new ArgumentOutOfRangeException(nameof(options),
+                    $"TopKOptions.ExcludeRows has {excludeRows.Length} entries but there are {queries.Count} queries; pass one row index per query.");
+            for (int q = 0; q < excludeRows.Length; q++)
+                if ((uint)excludeRows[q] >= (uint)exclude.UserCount)
+                    throw new ArgumentOutOfRangeException(nameof(options),
+                        $"TopKOptions.ExcludeRows[{q}] = {excludeRows[q]} is not a row of TopKOptions.Exclude, which has {exclude.UserCount} rows.");
+        }
+        else if (queries.Count > exclude.UserCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"TopKOptions.Exclude has {exclude.UserCount} rows but there are {queries.Count} queries and ExcludeRows is null (query q uses row q); pass ExcludeRows or a matrix with a row per query.");
+        }
+    }
+
+    /// <summary>
+    /// Per-worker buffers: one heap and one exclusion cursor per query of a chunk, the chunk's queries packed in
+    /// kernel tiles, and the tile scores.
+    /// </summary>
+    private sealed class Scratch
+    {
+        public Scratch(int capacity, int dimension)
+        {
+            PackedQueries = new float[ChunkQueries * dimension];
+            Heaps = new TopKHeap[ChunkQueries];
+            for (int j = 0; j < Heaps.Length; j++) Heaps[j] = new TopKHeap(capacity);
+            ExcludeCursor = new int[ChunkQueries];
+            ExcludeEnd = new int[ChunkQueries];
+            TileScores = new float[ItemPanels.TileQueries * ItemPanels.Width];
+        }
+
+        public TopKHeap[] Heaps { get; }
+        public int[] ExcludeCursor { get; }
+        public int[] ExcludeEnd { get; }
+        public float[] TileScores { get; }
+        public float[] PackedQueries { get; }
+    }
+
+    /// <summary>The shared, read-only state of one search; <see cref="RunChunk"/> may run concurrently on disjoint chunks.</summary>
+    private sealed class Searcher(EmbeddingTable queries, ItemPanels panels, int k, int capacity,
+        UserItemMatrix? exclude, int[]? excludeRows, int[] resultItems, float[] resultScores)
+    {
+        public unsafe void RunChunk(int first, int end, Scratch scratch)
+        {
+            int n = end - first;
+            int dim = queries.Dimension;
+            var heaps = scratch.Heaps;
+            for (int j = 0; j < n; j++)
+            {
+                heaps[j].Clear();
+                if (exclude != null)
+                {
+                    int row = excludeRows?[first + j] ?? first + j;
+                    scratch.ExcludeCursor[j] = exclude.RowStart[row];
+                    scratch.ExcludeEnd[j] = exclude.RowStart[row + 1];
+                }
+            }
+            int lastPanelLanes = panels.ItemCount - (panels.PanelCount - 1) * ItemPanels.Width;
+            uint lastPanelMask = (1u << lastPanelLanes) - 1; // 1..16 real lanes
+
+            int tileSize = dim * ItemPanels.TileQueries;
+            for (int t = 0; t < n; t += ItemPanels.TileQueries)
+                ItemPanels.PackQueryTile(queries.Values.AsSpan((first + t) * dim), Math.Min(ItemPanels.TileQueries, n - t), dim,
+                    scratch.PackedQueries.AsSpan(t * dim, tileSize));
+
+            fixed (float* packed = scratch.PackedQueries)
+            fixed (float* tile = scratch.TileScores)
+            {
+                for (int p = 0; p < panels.PanelCount; p++)
+                {
+                    uint laneMask = p == panels.PanelCount - 1 ? lastPanelMask : 0xFFFFu;
+                    for (int t = 0; t < n; t += ItemPanels.TileQueries)
+                    {
+                        int tileQueries = Math.Min(ItemPanels.TileQueries, n - t);
+                        panels.ScoreTile(packed + (long)t * dim, p, tile);
+                        for (int j = 0; j < tileQueries; j++)
+                            Feed(first + t + j, t + j, p * ItemPanels.Width, tile + j * ItemPanels.Width, laneMask, scratch);
+                    }
+                }
+            }
+            for (int j = 0; j < n; j++)
+            {
+                int q = first + j;
+                heaps[j].Drain(resultItems.AsSpan(q * k, capacity), resultScores.AsSpan(q * k, capacity));
+            }
+        }
+
+        // Offers query `query`'s 16 scores of the panel starting at item `firstItem` to its heap. Items arrive in
+        // ascending index order, so once the heap is full a candidate must score strictly above the worst kept one
+        // (a tie loses to the kept, lower index).
+        private unsafe void Feed(int query, int local, int firstItem, float* scores, uint laneMask, Scratch scratch)
+        {
+            var heap = scratch.Heaps[local];
+            uint mask = heap.IsFull ? ItemPanels.CandidateMask(scores, heap.WorstScore) & laneMask : laneMask;
+            while (mask != 0)
+            {
+                int lane = BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                int item = firstItem + lane;
+                float s = scores[lane];
+                if (float.IsNaN(s))
+                    throw new InvalidDataException(
+                        $"The score of query {query} and item {item} is NaN; the query/item vectors or the item bias contain NaN or values large enough to overflow.");
+                if (exclude != null && IsExcluded(item, ref scratch.ExcludeCursor[local], scratch.ExcludeEnd[local])) continue;
+                heap.Offer(s, item);
+                if (heap.IsFull && mask != 0)
+                    mask &= ItemPanels.CandidateMask(scores, heap.WorstScore);
+            }
+        }
+
+        // The exclusion row is sorted and items arrive in ascending order, so a forward-only cursor suffices.
+        private bool IsExcluded(int item, ref int cursor, int end)
+        {
+            var excluded = exclude!.ItemIndices;
+            while (cursor < end && excluded[cursor] < item) cursor++;
+            return cursor < end && excluded[cursor] == item;
+        }
+    }
+}
