@@ -10,6 +10,8 @@ internal static class CompareCommand
     public static int Run(IReadOnlyList<string> args)
     {
         var arguments = CompareArguments.Parse(args);
+        // Redirected output (CI logs, pipes) would otherwise be wrapped at 80 columns.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
         var ml = new MLContext(arguments.Seed);
 
         AnsiConsole.MarkupLine($"[bold]mlnet-rec compare[/] — dataset [cyan]{Markup.Escape(arguments.Dataset.ToString())}[/], split [cyan]{arguments.Split}[/], k={arguments.K}, seed={arguments.Seed}");

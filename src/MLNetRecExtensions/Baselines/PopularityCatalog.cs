@@ -1,6 +1,9 @@
-namespace MLNetRecExtensions.Baselines;
+using MLNetRecExtensions.Baselines;
 
-/// <summary>Catalog entry of the popularity baseline.</summary>
+namespace MLNetRecExtensions;
+
+/// <summary>Catalog entry of the popularity baseline (in the root namespace, like every catalog extension, so
+/// <c>using MLNetRecExtensions;</c> finds it).</summary>
 public static class PopularityCatalog
 {
     /// <summary>The most-popular-items baseline.</summary>
