@@ -1,6 +1,8 @@
 using MLNetRecExtensions.Data;
 
-namespace MLNetRecExtensions.Sampling;
+using MLNetRecExtensions.Sampling;
+
+namespace MLNetRecExtensions;
 
 /// <summary>Catalog entry of the negative-sampling transform.</summary>
 public static class NegativeSamplingCatalog
