@@ -26,14 +26,11 @@ internal static class CrossProductChain
     public static IEstimator<ITransformer> Build(MLContext ml, CrossProductOptions options, IReadOnlyList<IReadOnlyList<CrossInput>> inputs)
     {
         var steps = new List<IEstimator<ITransformer>>();
-        var temps = new List<string>
-        {
-            CrossJoinMappingFactory.LeftColumn, CrossJoinMappingFactory.RightColumn, CrossJoinMappingFactory.JoinedColumn,
-            KeyNumberTextMappingFactory.KeyColumn, KeyNumberTextMappingFactory.TextColumn,
-        };
+        var temps = new List<string>();
         for (int c = 0; c < inputs.Count; c++)
             AddCross(ml, options, options.Crosses[c], inputs[c], c, steps, temps);
-        steps.Add(ml.Transforms.DropColumns(temps.ToArray()));
+        // DropColumns rejects absent columns, so only the temporaries actually written are listed (once each).
+        steps.Add(ml.Transforms.DropColumns(temps.Distinct().ToArray()));
 
         var chain = new EstimatorChain<ITransformer>();
         foreach (var step in steps) chain = chain.Append(step);
@@ -45,7 +42,7 @@ internal static class CrossProductChain
     {
         string Temp(string what) { var name = $"{TempPrefix}{c}_{what}"; temps.Add(name); return name; }
 
-        var texts = inputs.Select((input, i) => AddText(ml, options, input, i, Temp, steps)).ToArray();
+        var texts = inputs.Select((input, i) => AddText(ml, options, input, i, Temp, steps, temps)).ToArray();
         bool isVector = inputs.Any(i => i.IsVector);
         string keyColumn = options.OutputKind == CrossOutputKind.Indicator ? Temp("key") : cross.OutputColumnName;
         if (!isVector)
@@ -57,6 +54,7 @@ internal static class CrossProductChain
         }
         else
         {
+            temps.AddRange([CrossJoinMappingFactory.LeftColumn, CrossJoinMappingFactory.RightColumn, CrossJoinMappingFactory.JoinedColumn]);
             string product = texts[0];
             for (int i = 1; i < texts.Length; i++)
             {
@@ -86,7 +84,7 @@ internal static class CrossProductChain
 
     // Returns the column holding the input's category text, adding the steps that compute it.
     private static string AddText(MLContext ml, CrossProductOptions options, CrossInput input, int i,
-        Func<string, string> temp, List<IEstimator<ITransformer>> steps)
+        Func<string, string> temp, List<IEstimator<ITransformer>> steps, List<string> temps)
     {
         switch (input.Source)
         {
@@ -115,6 +113,7 @@ internal static class CrossProductChain
             case CategorySource.KeyNumber:
             {
                 var text = temp($"text{i}");
+                temps.AddRange([KeyNumberTextMappingFactory.KeyColumn, KeyNumberTextMappingFactory.TextColumn]);
                 steps.Add(ml.Transforms.Conversion.Hash(new HashingEstimator.ColumnOptions(KeyNumberTextMappingFactory.KeyColumn,
                     input.Name, KeyNumberTextMappingFactory.KeyBits, options.Seed, useOrderedHashing: false, maximumNumberOfInverts: 0)));
                 steps.Add(ml.Transforms.CustomMapping<KeyNumberTextMappingFactory.Input, KeyNumberTextMappingFactory.Output>(
