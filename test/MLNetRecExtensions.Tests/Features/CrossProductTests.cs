@@ -119,6 +119,7 @@ public sealed class CrossProductTests
         double mean = m * (1 - q1);
         double sd = Math.Sqrt(m * q1 + m * (m - 1) * q2 - m * m * q1 * q1);
         int occupied = keys.Distinct().Count();
+        Console.WriteLine($"occupied buckets {occupied}, expected {mean:F1} ± {sd:F1}");
         Assert.AreEqual(mean, occupied, 4 * sd, $"occupied {occupied}, expected {mean:F1} ± {sd:F1}");
         // Both halves of the key space are used (a poorly mixed hash of structured input would cluster).
         Assert.AreEqual(0.5, keys.Count(k => k > m / 2) / n, 0.03);
@@ -196,6 +197,7 @@ public sealed class CrossProductTests
             return ml.BinaryClassification.Evaluate(model.Transform(test)).AreaUnderRocCurve;
         }
         double without = Auc(false), with = Auc(true);
+        Console.WriteLine($"test AUC without cross {without:F4}, with cross {with:F4}");
         Assert.IsLessThan(0.6, without, $"AUC without cross {without:F3}");
         Assert.IsGreaterThan(0.95, with, $"AUC with cross {with:F3}");
         Assert.IsGreaterThan(0.3, with - without);
