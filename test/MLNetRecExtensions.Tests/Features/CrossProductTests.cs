@@ -152,6 +152,21 @@ public sealed class CrossProductTests
     }
 
     [TestMethod]
+    public void ThreeWayVectorCrossChainsThePairwiseProducts()
+    {
+        // {x, y} × {m} × {z} = {(x, m, z), (y, m, z)}; the row with {x} alone gives (x, m, z), one of them; the
+        // two-way cross G × A of the same row falls elsewhere.
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { R("m", "z", g: ["x", "y"]), R("m", "z", g: ["x"]) });
+        var options = Options(CrossOutputKind.Key, 20, new CrossColumn("GAB", "G", "A", "B"), new CrossColumn("GA", "G", "A"));
+        var output = ml.Recommenders().Transforms.CrossProduct(options).Fit(data).Transform(data);
+        var three = KeyVectors(output, "GAB");
+        Assert.AreEqual(2, three[0].Distinct().Count());
+        Assert.AreEqual(three[1].Single(), three[0][0]);
+        Assert.AreNotEqual(KeyVectors(output, "GA")[1].Single(), three[1].Single());
+    }
+
+    [TestMethod]
     public void ScalarIndicatorIsOneHotAtTheKeyAndEmptyWhenMissing()
     {
         var ml = new MLContext(1);
