@@ -1,4 +1,6 @@
-namespace MLNetRecExtensions.Features;
+using MLNetRecExtensions.Features;
+
+namespace MLNetRecExtensions;
 
 /// <summary>Catalog entries of <see cref="CrossProductEstimator"/>.</summary>
 public static class CrossProductCatalog
