@@ -36,7 +36,8 @@ public static class Gemm
     /// <param name="maxThreads">Most threads to use; 0 (default) means <see cref="Environment.ProcessorCount"/>.</param>
     public static void Multiply(bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, float beta, Span<float> c, int maxThreads = 0)
-        => Multiply(transposeA, transposeB, m, n, k, alpha, a, transposeA ? m : k, b, transposeB ? k : n, beta, c, n, maxThreads);
+        => Multiply(transposeA, transposeB, m, n, k, alpha, a, Math.Max(1, transposeA ? m : k), b, Math.Max(1, transposeB ? k : n),
+            beta, c, Math.Max(1, n), maxThreads);
 
     /// <summary>Computes <c>C = alpha·op(A)·op(B) + beta·C</c> with explicit leading dimensions (see the type remarks for layouts).</summary>
     /// <param name="transposeA">Whether A is stored as <c>[k, m]</c> (use its transpose) instead of <c>[m, k]</c>.</param>
