@@ -1,0 +1,44 @@
+namespace MLNetRecExtensions.Factorization;
+
+/// <summary>
+/// Small dense symmetric positive-definite solves used by the per-row ALS updates. Matrices are <c>[n, n]</c>
+/// row-major in double precision; only the lower triangle is read and it is overwritten by the Cholesky factor.
+/// </summary>
+internal static class DenseSolver
+{
+    /// <summary>
+    /// Solves <c>A x = b</c> in place: on return <paramref name="b"/> holds <c>x</c> and the lower triangle of
+    /// <paramref name="a"/> holds <c>L</c> with <c>A = L Lᵀ</c>. Returns false when <c>A</c> is not positive definite.
+    /// </summary>
+    public static bool CholeskySolve(Span<double> a, Span<double> b, int n)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            double d = a[j * n + j];
+            for (int k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+            if (!(d > 0)) return false;
+            d = Math.Sqrt(d);
+            a[j * n + j] = d;
+            for (int i = j + 1; i < n; i++)
+            {
+                double s = a[i * n + j];
+                for (int k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
+                a[i * n + j] = s / d;
+            }
+        }
+        // Forward substitution L y = b, then back substitution Lᵀ x = y.
+        for (int i = 0; i < n; i++)
+        {
+            double s = b[i];
+            for (int k = 0; k < i; k++) s -= a[i * n + k] * b[k];
+            b[i] = s / a[i * n + i];
+        }
+        for (int i = n - 1; i >= 0; i--)
+        {
+            double s = b[i];
+            for (int k = i + 1; k < n; k++) s -= a[k * n + i] * b[k];
+            b[i] = s / a[i * n + i];
+        }
+        return true;
+    }
+}
