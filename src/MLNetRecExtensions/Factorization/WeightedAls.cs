@@ -42,22 +42,19 @@ internal static class WeightedAls
         GramianTerms terms, WeightedAlsSettings settings, Span<float> x, RowWorkspace ws)
     {
         float w0 = settings.UnobservedWeight, t0 = settings.UnobservedTarget;
+        var af = ws.AFloat;
         var a = ws.A;
         var b = ws.B;
-        for (int k = 0; k < rank * rank; k++) a[k] = terms.M[k];
+        terms.M.CopyTo(af, 0);
         for (int k = 0; k < rank; k++) b[k] = terms.B0[k];
         for (int n = 0; n < cols.Length; n++)
         {
             var yi = new ReadOnlySpan<float>(y, cols[n] * rank, rank);
-            double wa = conf[n] - w0, wb = conf[n] - w0 * t0;
-            for (int r = 0; r < rank; r++)
-            {
-                double yr = yi[r];
-                b[r] += wb * yr;
-                double s = wa * yr;
-                for (int c = 0; c <= r; c++) a[r * rank + c] += s * yi[c];
-            }
+            DenseSolver.AddOuter(af, yi, conf[n] - w0, rank);
+            double wb = conf[n] - w0 * t0;
+            for (int r = 0; r < rank; r++) b[r] += wb * yi[r];
         }
+        for (int k = 0; k < rank * rank; k++) a[k] = af[k];
         if (!DenseSolver.CholeskySolve(a, b, rank)) return; // singular (λ = 0 and too little data): keep the row
         for (int k = 0; k < rank; k++) x[k] = (float)b[k];
     }
@@ -154,6 +151,7 @@ internal sealed class RowWorkspace
     public RowWorkspace(int rank)
     {
         A = new double[rank * rank];
+        AFloat = new float[rank * rank];
         B = new double[rank];
         R = new float[rank];
         P = new float[rank];
@@ -162,6 +160,8 @@ internal sealed class RowWorkspace
 
     /// <summary>Cholesky matrix, <c>[rank, rank]</c>.</summary>
     public double[] A { get; }
+    /// <summary>Normal-equation matrix accumulated in single precision, <c>[rank, rank]</c>.</summary>
+    public float[] AFloat { get; }
     /// <summary>Cholesky right-hand side / solution.</summary>
     public double[] B { get; }
     /// <summary>CG residual.</summary>
