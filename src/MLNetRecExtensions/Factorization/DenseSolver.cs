@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace MLNetRecExtensions.Factorization;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class DenseSolver
         for (int r = 0; r < y.Length; r++)
         {
             var row = a.Slice(r * n, y.Length);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(y, w * y[r], row, row);
+            TensorPrimitives.MultiplyAdd(y, w * y[r], row, row);
         }
     }
 
@@ -24,24 +26,20 @@ internal static class DenseSolver
     {
         for (int j = 0; j < n; j++)
         {
-            double d = a[j * n + j];
-            for (int k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
+            var rowJ = a.Slice(j * n, j);
+            double d = a[j * n + j] - TensorPrimitives.Dot<double>(rowJ, rowJ);
             if (!(d > 0)) return false;
             d = Math.Sqrt(d);
             a[j * n + j] = d;
             for (int i = j + 1; i < n; i++)
             {
-                double s = a[i * n + j];
-                for (int k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-                a[i * n + j] = s / d;
+                a[i * n + j] = (a[i * n + j] - TensorPrimitives.Dot<double>(a.Slice(i * n, j), rowJ)) / d;
             }
         }
         // Forward substitution L y = b, then back substitution Lᵀ x = y.
         for (int i = 0; i < n; i++)
         {
-            double s = b[i];
-            for (int k = 0; k < i; k++) s -= a[i * n + k] * b[k];
-            b[i] = s / a[i * n + i];
+            b[i] = (b[i] - TensorPrimitives.Dot<double>(a.Slice(i * n, i), b[..i])) / a[i * n + i];
         }
         for (int i = n - 1; i >= 0; i--)
         {
