@@ -1,0 +1,91 @@
+using System.IO.Compression;
+using System.Text;
+using Microsoft.ML;
+
+namespace MLNetRecExtensions.Persistence;
+
+/// <summary>
+/// A model file that is both a plain ML.NET model (<c>mlContext.Model.Load</c> reads it and ignores the extra
+/// entry) and a typed model of this library: the zip written by <c>mlContext.Model.Save</c> plus one entry
+/// <see cref="StateEntryName"/> holding the typed state.
+/// </summary>
+/// <remarks>
+/// Entry layout (little-endian): 8 bytes magic <c>MLNRSTAT</c>; Int32 container format version
+/// (<see cref="FormatVersion"/>); the model kind as a length-prefixed UTF-8 string; Int32 state version; Int64
+/// payload length; the payload written by <see cref="ITypedModelState.WriteState"/>.
+/// </remarks>
+public static class RecModelFile
+{
+    /// <summary>Name of the zip entry holding the typed state.</summary>
+    public const string StateEntryName = "MLNetRec/typed-state.bin";
+
+    /// <summary>Version of the entry header layout described in the remarks.</summary>
+    public const int FormatVersion = 1;
+
+    private static ReadOnlySpan<byte> Magic => "MLNRSTAT"u8;
+
+    /// <summary>
+    /// Saves <paramref name="model"/> (usually the whole fitted pipeline) with <c>mlContext.Model.Save</c> and adds the
+    /// typed state of <paramref name="state"/> (usually the model's own trainer output, which the pipeline contains).
+    /// </summary>
+    public static void Save(MLContext mlContext, ITransformer model, DataViewSchema inputSchema, string path, ITypedModelState state)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        mlContext.Model.Save(model, inputSchema, path);
+        using var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true)) state.WriteState(w);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        zip.GetEntry(StateEntryName)?.Delete();
+        using var stream = zip.CreateEntry(StateEntryName, CompressionLevel.Fastest).Open();
+        using var writer = new BinaryWriter(stream, Encoding.UTF8);
+        writer.Write(Magic);
+        writer.Write(FormatVersion);
+        writer.Write(state.ModelKind);
+        writer.Write(state.StateVersion);
+        writer.Write(payload.Length);
+        payload.Position = 0;
+        writer.Flush();
+        payload.CopyTo(stream);
+    }
+
+    /// <summary>Reads the typed-state entry of the model file at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file has no typed state (it was saved by <c>mlContext.Model.Save</c>
+    /// alone), its header is damaged, or its container version is newer than this library.</exception>
+    public static TypedStateEntry ReadState(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}.", path);
+        using var zip = ZipFile.OpenRead(path);
+        var entry = zip.GetEntry(StateEntryName)
+            ?? throw new InvalidDataException($"'{path}' has no '{StateEntryName}' entry: it was not saved by this library's Save. Load it with mlContext.Model.Load instead.");
+        using var stream = entry.Open();
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        Span<byte> magic = stackalloc byte[8];
+        if (reader.Read(magic) != magic.Length || !magic.SequenceEqual(Magic))
+            throw new InvalidDataException($"'{path}': entry '{StateEntryName}' does not start with the MLNRSTAT header.");
+        int format = reader.ReadInt32();
+        if (format > FormatVersion || format < 1)
+            throw new InvalidDataException($"'{path}': typed-state container version {format} is not supported (this library reads up to {FormatVersion}); upgrade MLNetRecExtensions.");
+        string kind = reader.ReadString();
+        int version = reader.ReadInt32();
+        long length = reader.ReadInt64();
+        if (length < 0 || length > int.MaxValue) throw new InvalidDataException($"'{path}': typed-state payload length {length} is invalid.");
+        var payload = reader.ReadBytes((int)length);
+        if (payload.Length != length) throw new InvalidDataException($"'{path}': typed-state payload is truncated ({payload.Length} of {length} bytes).");
+        return new TypedStateEntry(kind, version, payload);
+    }
+}
+
+/// <summary>The typed state read from a <see cref="RecModelFile"/>.</summary>
+/// <param name="ModelKind">The <see cref="ITypedModelState.ModelKind"/> that wrote it.</param>
+/// <param name="StateVersion">The <see cref="ITypedModelState.StateVersion"/> of the payload.</param>
+/// <param name="Payload">The payload bytes.</param>
+public sealed record TypedStateEntry(string ModelKind, int StateVersion, byte[] Payload)
+{
+    /// <summary>A reader over <see cref="Payload"/>.</summary>
+    public BinaryReader OpenReader() => new(new MemoryStream(Payload, writable: false), Encoding.UTF8);
+}
