@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using Microsoft.ML;
 using MLNetRecExtensions.Data;
+using MLNetRecExtensions.Evaluation;
 using MLNetRecExtensions.Factorization;
+using MLNetRecExtensions.Retrieval;
 
 namespace MLNetRecExtensions.Bench;
 
@@ -21,12 +22,12 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
     {
         var path = args.FirstOrDefault(a => a.EndsWith("u.data", StringComparison.Ordinal)) ?? FindData();
         bool quick = args.Contains("quick");
-        var data = LoadMovieLens(path);
+        var data = InteractionLoaders.ReadMovieLens100K(path);
         Console.WriteLine($"MovieLens-100K: {data.UserCount} users, {data.ItemCount} items, {data.Count} ratings");
         var ml = new MLContext(42);
 
         // 1) Explicit MF, random 80/20.
-        var (train, test) = RandomSplit(data, 0.8, 42);
+        var (train, test) = InteractionSplits.Random(data, 0.2, 42);
         double meanRmse = Rmse(test, (_, _) => train.Labels.Average());
         Console.WriteLine($"\nExplicit MF, random 80/20 (seed 42), 20 iterations, 2 threads; global-mean baseline RMSE {meanRmse:F4}");
         Console.WriteLine($"{"solver",-6} {"rank",5} {"RMSE",8} {"fit s",8} {"time ratio",11}");
@@ -45,7 +46,7 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
             }
 
         // 2) Per-user stratified 75/25 (shuffle per user with seed 42, first ceil(0.75 n) train).
-        var (strTrain, strTest) = StratifiedSplit(data, 0.75, 42);
+        var (strTrain, strTest) = InteractionSplits.StratifiedByUser(data, 0.75, 42);
         var mf = ml.Recommenders().Trainers.MatrixFactorization(InteractionColumns.Label, InteractionColumns.Item, InteractionColumns.User)
             .Fit(strTrain.ToDataView(ml));
         Console.WriteLine($"\nStratified 75/25: explicit MF defaults (rank 8, SGD) RMSE {Rmse(strTest, mf.Score):F4}");
@@ -56,8 +57,8 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
             { ApproximationRank = rank, Lambda = lambda, Alpha = alpha, UnobservedWeight = w0, NumberOfIterations = iters, NumberOfThreads = 2 })
                 .Fit(strTrain.ToDataView(ml));
             double secs = sw.Elapsed.TotalSeconds;
-            var (ndcg, map, mapMin) = RankingAt10(als, strTrain, strTest);
-            Console.WriteLine($"implicit ALS {name} (rank {rank}, λ {lambda}, α {alpha}, w0 {w0}, {iters} it): NDCG@10 {ndcg:F4}  MAP@10 {map:F4} (÷|relevant|; ÷min(10,|rel|) {mapMin:F4})  fit {secs:F2} s");
+            var report = RankingAt10(als, strTrain, strTest);
+            Console.WriteLine($"implicit ALS {name} (rank {rank}, λ {lambda}, α {alpha}, w0 {w0}, {iters} it): NDCG@10 {report.Ndcg:F4}  MAP@10 {report.Map:F4}  fit {secs:F2} s");
         }
 
         // 3) Implicit ALS scaling on synthetic power-law data (users grow with the interactions, 20k items).
@@ -96,43 +97,6 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
         return Path.Combine(dir?.Parent?.FullName ?? ".", "shared", "data", "movielens-100k", "u.data");
     }
 
-    /// <summary>u.data: tab-separated user, item, rating, timestamp; ids mapped to indices by ascending id.</summary>
-    internal static InteractionData LoadMovieLens(string path)
-    {
-        var rows = File.ReadLines(path).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToArray();
-        var userIds = rows.Select(r => int.Parse(r[0])).Distinct().Order().ToArray();
-        var itemIds = rows.Select(r => int.Parse(r[1])).Distinct().Order().ToArray();
-        var userIndex = userIds.Select((id, k) => (id, k)).ToDictionary(p => p.id, p => p.k);
-        var itemIndex = itemIds.Select((id, k) => (id, k)).ToDictionary(p => p.id, p => p.k);
-        return new InteractionData(userIds.Length, itemIds.Length,
-            rows.Select(r => userIndex[int.Parse(r[0])]).ToArray(), rows.Select(r => itemIndex[int.Parse(r[1])]).ToArray(),
-            rows.Select(r => float.Parse(r[2])).ToArray(), rows.Select(r => double.Parse(r[3])).ToArray());
-    }
-
-    private static (InteractionData Train, InteractionData Test) RandomSplit(InteractionData data, double fraction, int seed)
-    {
-        var order = Enumerable.Range(0, data.Count).ToArray();
-        new Random(seed).Shuffle(order);
-        int cut = (int)(fraction * data.Count);
-        return (data.Subset(order[..cut]), data.Subset(order[cut..]));
-    }
-
-    internal static (InteractionData Train, InteractionData Test) StratifiedSplit(InteractionData data, double fraction, int seed)
-    {
-        var random = new Random(seed);
-        var train = new List<int>();
-        var test = new List<int>();
-        foreach (var group in Enumerable.Range(0, data.Count).GroupBy(r => data.Users[r]).OrderBy(g => g.Key))
-        {
-            var rows = group.ToArray();
-            random.Shuffle(rows);
-            int cut = (int)Math.Ceiling(fraction * rows.Length);
-            train.AddRange(rows[..cut]);
-            test.AddRange(rows[cut..]);
-        }
-        return (data.Subset(train), data.Subset(test));
-    }
-
     private static double Rmse(InteractionData test, Func<int, int, float> predict)
     {
         double sq = 0;
@@ -144,40 +108,16 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
         return Math.Sqrt(sq / test.Count);
     }
 
-    /// <summary>Binary-relevance NDCG@10 (log2) and MAP@10 over test users, training items excluded.</summary>
-    internal static (double Ndcg, double Map, double MapMin) RankingAt10(MatrixFactorizationModel model, InteractionData train, InteractionData test)
+    /// <summary>Top-10 ranking metrics over test users with the shared retrieval and evaluator, training items excluded.</summary>
+    private static RankingReport RankingAt10(MatrixFactorizationModel model, InteractionData train, InteractionData test)
     {
-        const int k = 10;
         var seen = UserItemMatrix.FromInteractions(train);
         var relevant = UserItemMatrix.FromInteractions(test);
-        int rank = model.Rank;
-        var scores = new float[model.ItemCount];
-        double ndcg = 0, map = 0, mapMin = 0;
-        int users = 0;
-        for (int u = 0; u < relevant.UserCount; u++)
-        {
-            var rel = relevant.ItemsOf(u);
-            if (rel.Length == 0) continue;
-            users++;
-            var pu = model.UserFactors.Row(u);
-            for (int i = 0; i < model.ItemCount; i++) scores[i] = TensorPrimitives.Dot(pu, model.ItemFactors.Row(i)) + (model.ItemBiases?[i] ?? 0);
-            foreach (var i in seen.ItemsOf(u)) scores[i] = float.NegativeInfinity;
-            var top = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(k).ToArray();
-            double dcg = 0, idcg = 0, ap = 0;
-            int hits = 0;
-            for (int p = 0; p < top.Length; p++)
-                if (rel.BinarySearch(top[p]) >= 0)
-                {
-                    hits++;
-                    dcg += 1 / Math.Log2(p + 2);
-                    ap += (double)hits / (p + 1);
-                }
-            for (int p = 0; p < Math.Min(k, rel.Length); p++) idcg += 1 / Math.Log2(p + 2);
-            ndcg += dcg / idcg;
-            map += ap / rel.Length;
-            mapMin += ap / Math.Min(k, rel.Length);
-        }
-        return (ndcg / users, map / users, mapMin / users);
+        var users = Enumerable.Range(0, relevant.UserCount).Where(u => relevant.ItemsOf(u).Length > 0).ToArray();
+        var top = ExactTopK.Recommend(model, users, 10, seen);
+        var ranked = new int[]?[relevant.UserCount];
+        for (int q = 0; q < users.Length; q++) ranked[users[q]] = top.ItemsOf(q).ToArray();
+        return RankingEvaluator.Evaluate(ranked, relevant, 10);
     }
 
     /// <summary><paramref name="count"/> interactions: uniform users, Zipf(1)-distributed items, label 1.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNetRecExtensions.Evaluation;
+using MLNetRecExtensions.Factorization;
 
 namespace MLNetRecExtensions.Cli;
 
@@ -8,10 +9,14 @@ internal static class ComparisonModels
 {
     public static RecommenderComparison Create(MLContext ml, LoadedDataset dataset, int seed)
     {
-        _ = dataset;
-        _ = seed;
+        var trainers = ml.Recommenders().Trainers;
         var comparison = new RecommenderComparison(ml);
-        comparison.Add("Popularity", ml.Recommenders().Trainers.Popularity());
+        comparison.Add("Popularity", trainers.Popularity());
+        if (dataset.HasRatings)
+            comparison.Add("MF explicit (SGD)", trainers.MatrixFactorization(new MatrixFactorizationTrainer.Options { Seed = seed }), predictsRatings: true);
+        comparison.Add("iALS (WALS, w0=1)", trainers.ImplicitAls(new ImplicitAlsTrainer.Options { Seed = seed }));
+        // The same model trained on positives only: the folding baseline the unobserved weight corrects.
+        comparison.Add("iALS positives only (w0=0)", trainers.ImplicitAls(new ImplicitAlsTrainer.Options { Seed = seed, UnobservedWeight = 0 }));
         return comparison;
     }
 }

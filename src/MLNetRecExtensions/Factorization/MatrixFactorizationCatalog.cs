@@ -1,4 +1,6 @@
-namespace MLNetRecExtensions.Factorization;
+using MLNetRecExtensions.Factorization;
+
+namespace MLNetRecExtensions;
 
 /// <summary>
 /// <c>mlContext.Recommenders().Trainers.MatrixFactorization(...)</c> and <c>.ImplicitAls(...)</c>. The

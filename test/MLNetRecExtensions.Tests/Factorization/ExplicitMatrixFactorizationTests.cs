@@ -73,8 +73,8 @@ public sealed class ExplicitMatrixFactorizationTests
     [TestMethod]
     public void DefaultsReachRmseBelow093OnMovieLens100KStratifiedSplit()
     {
-        var data = LoadMovieLens(TestData.RequireFile("movielens-100k", "u.data"));
-        var (train, test) = StratifiedSplit(data, 0.75, 42);
+        var data = InteractionLoaders.ReadMovieLens100K(TestData.RequireFile("movielens-100k", "u.data"));
+        var (train, test) = InteractionSplits.StratifiedByUser(data, 0.75, 42);
         var ml = new MLContext(1);
         // ML.NET's short overload with its defaults (rank 8, learning rate 0.1, 20 iterations); one thread for determinism.
         var options = new MatrixFactorizationTrainer.Options { NumberOfThreads = 1 };

@@ -2,37 +2,9 @@ using MLNetRecExtensions.Data;
 
 namespace MLNetRecExtensions.Tests.Factorization;
 
-/// <summary>Small data builders of the factorization tests (u.data parsing, splits, synthetic low-rank ratings).</summary>
+/// <summary>Small data builders of the factorization tests (synthetic low-rank ratings, RMSE, progress log).</summary>
 internal static class FactorizationTestData
 {
-    /// <summary>u.data: tab-separated user, item, rating, timestamp; ids mapped to indices by ascending id.</summary>
-    public static InteractionData LoadMovieLens(string path)
-    {
-        var rows = File.ReadLines(path).Where(l => l.Length > 0).Select(l => l.Split('\t')).ToArray();
-        var userIndex = rows.Select(r => int.Parse(r[0])).Distinct().Order().Select((id, k) => (id, k)).ToDictionary(p => p.id, p => p.k);
-        var itemIndex = rows.Select(r => int.Parse(r[1])).Distinct().Order().Select((id, k) => (id, k)).ToDictionary(p => p.id, p => p.k);
-        return new InteractionData(userIndex.Count, itemIndex.Count,
-            rows.Select(r => userIndex[int.Parse(r[0])]).ToArray(), rows.Select(r => itemIndex[int.Parse(r[1])]).ToArray(),
-            rows.Select(r => float.Parse(r[2])).ToArray(), rows.Select(r => double.Parse(r[3])).ToArray());
-    }
-
-    /// <summary>Per user: shuffle the user's rows with one seeded generator (users in index order), first ceil(f·n) rows train.</summary>
-    public static (InteractionData Train, InteractionData Test) StratifiedSplit(InteractionData data, double fraction, int seed)
-    {
-        var random = new Random(seed);
-        var train = new List<int>();
-        var test = new List<int>();
-        foreach (var group in Enumerable.Range(0, data.Count).GroupBy(r => data.Users[r]).OrderBy(g => g.Key))
-        {
-            var rows = group.ToArray();
-            random.Shuffle(rows);
-            int cut = (int)Math.Ceiling(fraction * rows.Length);
-            train.AddRange(rows[..cut]);
-            test.AddRange(rows[cut..]);
-        }
-        return (data.Subset(train), data.Subset(test));
-    }
-
     /// <summary>
     /// Ratings <c>3 + p_u·q_i</c> of an exact rank-2 model (factors uniform in [−1, 1]) on a <paramref name="users"/> ×
     /// <paramref name="items"/> grid; each cell goes to the training part with probability <paramref name="trainFraction"/>.

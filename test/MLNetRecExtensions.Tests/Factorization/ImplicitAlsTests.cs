@@ -1,6 +1,6 @@
-using System.Numerics.Tensors;
 using Microsoft.ML;
 using MLNetRecExtensions.Data;
+using MLNetRecExtensions.Evaluation;
 using MLNetRecExtensions.Factorization;
 using static MLNetRecExtensions.Tests.Factorization.FactorizationTestData;
 
@@ -110,41 +110,32 @@ public sealed class ImplicitAlsTests
     [TestMethod]
     public void DefaultsReachNdcgAndMapTargetsOnMovieLens100K()
     {
-        var data = LoadMovieLens(TestData.RequireFile("movielens-100k", "u.data"));
-        var (train, test) = StratifiedSplit(data, 0.75, 42);
+        var data = InteractionLoaders.ReadMovieLens100K(TestData.RequireFile("movielens-100k", "u.data"));
+        var split = InteractionSplits.StratifiedByUser(data, 0.75, 42);
         var ml = new MLContext(1);
-        var model = ml.Recommenders().Trainers.ImplicitAls().Fit(train.ToDataView(ml));
-        // Binary relevance, top 10 of all items minus the user's training items; NDCG with log2 discount,
-        // MAP = Σ_hits precision@rank / |relevant| (the definition behind the published BPR 0.442 / 0.133).
-        var seen = UserItemMatrix.FromInteractions(train);
-        var relevant = UserItemMatrix.FromInteractions(test);
-        var scores = new float[model.ItemCount];
-        double ndcg = 0, map = 0;
-        int users = 0;
-        for (int u = 0; u < relevant.UserCount; u++)
-        {
-            var rel = relevant.ItemsOf(u);
-            if (rel.Length == 0) continue;
-            users++;
-            for (int i = 0; i < scores.Length; i++) scores[i] = TensorPrimitives.Dot(model.UserFactors.Row(u), model.ItemFactors.Row(i));
-            foreach (var i in seen.ItemsOf(u)) scores[i] = float.NegativeInfinity;
-            var top = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(10).ToArray();
-            double dcg = 0, idcg = 0, ap = 0;
-            int hits = 0;
-            for (int p = 0; p < top.Length; p++)
-                if (rel.BinarySearch(top[p]) >= 0)
-                {
-                    hits++;
-                    dcg += 1 / Math.Log2(p + 2);
-                    ap += (double)hits / (p + 1);
-                }
-            for (int p = 0; p < Math.Min(10, rel.Length); p++) idcg += 1 / Math.Log2(p + 2);
-            ndcg += dcg / idcg;
-            map += ap / rel.Length;
-        }
-        ndcg /= users;
-        map /= users;
+        // Binary relevance, top 10 of all items minus the user's training items (the published BPR 0.442 / 0.133 protocol).
+        var board = new RecommenderComparison(ml).Add("iALS", ml.Recommenders().Trainers.ImplicitAls()).Run(split, "ML-100K");
+        double ndcg = board.Entries[0].Ranking.Ndcg, map = board.Entries[0].Ranking.Map;
         Assert.IsGreaterThanOrEqualTo(0.40, ndcg, $"NDCG@10 {ndcg:F4}");
         Assert.IsGreaterThanOrEqualTo(0.12, map, $"MAP@10 {map:F4}");
+    }
+
+    [TestMethod]
+    public void UnobservedWeightCutsTheFoldingScoreOnColoredGroups()
+    {
+        // Four groups; users stay in their group 95% of the time. Trained on positives only (w0 = 0), every item
+        // vector is free to point the same way, so top-10 lists leak into groups a user never touched.
+        var synthetic = ColoredGroupsGenerator.Generate(new ColoredGroupsOptions
+        { UserCount = 400, ItemCount = 160, GroupCount = 4, InteractionsPerUser = 15, Seed = 3 });
+        var split = InteractionSplits.StratifiedByUser(synthetic.Interactions, 0.75, 42);
+        var ml = new MLContext(1);
+        var board = new RecommenderComparison(ml)
+            .Add("w0=1", ml.Recommenders().Trainers.ImplicitAls(new ImplicitAlsTrainer.Options { ApproximationRank = 16, Lambda = 1, UnobservedWeight = 1 }))
+            .Add("w0=0", ml.Recommenders().Trainers.ImplicitAls(new ImplicitAlsTrainer.Options { ApproximationRank = 16, Lambda = 1, UnobservedWeight = 0 }))
+            .Run(split, "colored groups", new ComparisonOptions { ItemGroups = synthetic.ItemGroups });
+        double weighted = board.Entries[0].Ranking.FoldingScore!.Value, positivesOnly = board.Entries[1].Ranking.FoldingScore!.Value;
+        Assert.IsGreaterThan(0.2, positivesOnly, $"positives-only folding {positivesOnly:F3}");
+        Assert.IsLessThanOrEqualTo(positivesOnly / 4, weighted, $"folding w0=1 {weighted:F3} vs w0=0 {positivesOnly:F3}");
+        Assert.IsGreaterThan(board.Entries[1].Ranking.Ndcg, board.Entries[0].Ranking.Ndcg);
     }
 }
