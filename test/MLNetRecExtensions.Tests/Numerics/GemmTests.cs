@@ -3,7 +3,6 @@ using MLNetRecExtensions.Numerics;
 namespace MLNetRecExtensions.Tests.Numerics;
 
 [TestClass]
-[DoNotParallelize] // Some tests set the process-wide Gemm.ForcedKernel hook.
 public sealed class GemmTests
 {
     private static readonly (int M, int N, int K)[] OddShapes =
