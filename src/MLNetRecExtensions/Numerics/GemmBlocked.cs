@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace MLNetRecExtensions.Numerics;
@@ -17,7 +18,7 @@ internal static unsafe class GemmBlocked
     /// <summary>Columns per packed B panel (a multiple of every kernel's Nr); 2048 × 256 floats = 2 MB.</summary>
     internal const int NC = 2048;
     /// <summary>Multiply-adds below which adding a thread costs more than it saves.</summary>
-    private const long MinMultiplyAddsPerThread = 1L << 19;
+    private const long MinMultiplyAddsPerThread = 1L << 21;
     /// <summary>Regions per thread: two let a thread on a busier core hand work to the other (measured: as fast when idle).</summary>
     private const int ChunksPerThread = 2;
 
@@ -105,6 +106,7 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>Sweeps the micro-kernel over the <c>mc × nc</c> block of C at <c>c</c> from packed A and B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow tier-0 code
     private static void MacroKernel<TK>(float* packA, float* packB, float* c, int ldc, int mc, int nc, int kc, float alpha, float beta)
         where TK : struct, IGemmMicroKernel
     {
@@ -130,6 +132,7 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>Applies a scratch tile with the kernels' exact update rule, so edges round like full tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow tier-0 code
     private static void ApplyEdge(float* acc, int accStride, float* c, int ldc, int rows, int cols, float alpha, float beta)
     {
         for (int r = 0; r < rows; r++)
