@@ -75,8 +75,18 @@ public static class Gemm
         GemmBlocked.Multiply(a, b, c, op, threads, ForcedKernel);
     }
 
-    /// <summary>Test hook: forces the blocked path and one micro-kernel (null = pick the widest the CPU accelerates).</summary>
-    internal static GemmKernelKind? ForcedKernel { get; set; }
+    /// <summary>
+    /// Test hook, per calling thread: forces the blocked path and one micro-kernel (null = pick the widest the CPU
+    /// accelerates). Kernels whose vectors the CPU lacks still compute exactly, in slow software emulation.
+    /// </summary>
+    internal static GemmKernelKind? ForcedKernel
+    {
+        get => t_forcedKernel;
+        set => t_forcedKernel = value;
+    }
+
+    [ThreadStatic]
+    private static GemmKernelKind? t_forcedKernel;
 
     private static void Validate(bool transposeA, bool transposeB, int m, int n, int k, int aLength, int lda,
         int bLength, int ldb, int cLength, int ldc, int maxThreads)

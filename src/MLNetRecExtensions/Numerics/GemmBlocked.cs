@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace MLNetRecExtensions.Numerics;
@@ -6,7 +7,7 @@ namespace MLNetRecExtensions.Numerics;
 /// The cache-blocked GEMM driver (the BLIS loop nest): for each <c>NC</c>-column block and <c>KC</c>-deep slice, pack
 /// the B panel once (it stays in L2/L3), then for each <c>MC</c>-row block pack the A block (it stays in L2) and sweep
 /// the micro-kernel over its tiles, each <c>kc × Nr</c> B micro-panel staying in L1. Threads get disjoint regions of
-/// C, split along the dimension whose split duplicates the cheaper packing work.
+/// C (two per thread), split along the dimension whose split duplicates the cheaper packing work.
 /// </summary>
 internal static unsafe class GemmBlocked
 {
@@ -17,7 +18,9 @@ internal static unsafe class GemmBlocked
     /// <summary>Columns per packed B panel (a multiple of every kernel's Nr); 2048 × 256 floats = 2 MB.</summary>
     internal const int NC = 2048;
     /// <summary>Multiply-adds below which adding a thread costs more than it saves.</summary>
-    private const long MinMultiplyAddsPerThread = 1L << 19;
+    private const long MinMultiplyAddsPerThread = 1L << 21;
+    /// <summary>Regions per thread: two let a thread on a busier core hand work to the other (measured: as fast when idle).</summary>
+    private const int ChunksPerThread = 2;
 
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, in GemmOperands op,
         int maxThreads, GemmKernelKind? forced)
@@ -52,10 +55,11 @@ internal static unsafe class GemmBlocked
         nint ai = (nint)a, bi = (nint)b, ci = (nint)c;
         int tiles = splitColumns ? colTiles : rowTiles, tile = splitColumns ? TK.Nr : TK.Mr;
         int extent = splitColumns ? op.N : op.M;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        int chunks = Math.Min(tiles, threads * ChunksPerThread);
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
-            int start = Math.Min(extent, (int)((long)tiles * t / threads) * tile);
-            int end = Math.Min(extent, (int)((long)tiles * (t + 1) / threads) * tile);
+            int start = Math.Min(extent, (int)((long)tiles * t / chunks) * tile);
+            int end = Math.Min(extent, (int)((long)tiles * (t + 1) / chunks) * tile);
             if (splitColumns) RunRegion<TK>((float*)ai, (float*)bi, (float*)ci, op, 0, op.M, start, end);
             else RunRegion<TK>((float*)ai, (float*)bi, (float*)ci, op, start, end, 0, op.N);
         });
@@ -102,6 +106,7 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>Sweeps the micro-kernel over the <c>mc × nc</c> block of C at <c>c</c> from packed A and B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow tier-0 code
     private static void MacroKernel<TK>(float* packA, float* packB, float* c, int ldc, int mc, int nc, int kc, float alpha, float beta)
         where TK : struct, IGemmMicroKernel
     {
@@ -127,6 +132,7 @@ internal static unsafe class GemmBlocked
     }
 
     /// <summary>Applies a scratch tile with the kernels' exact update rule, so edges round like full tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow tier-0 code
     private static void ApplyEdge(float* acc, int accStride, float* c, int ldc, int rows, int cols, float alpha, float beta)
     {
         for (int r = 0; r < rows; r++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MLNetRecExtensions.Numerics;
 
 /// <summary>
@@ -37,6 +38,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Source step p holds the <paramref name="count"/> wanted values contiguously at <c>src + p·ld</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow tier-0 code
     private static void PackContiguousRows(float* src, int ld, int kc, int count, int width, float* dst)
     {
         for (int p = 0; p < kc; p++)
@@ -48,6 +50,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>Wanted value r of step p is at <c>src + r·ld + p</c> (a transpose while copying).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow tier-0 code
     private static void PackStridedColumns(float* src, int ld, int kc, int count, int width, float* dst)
     {
         if (count < width) new Span<float>(dst, kc * width).Clear();

@@ -3,7 +3,6 @@ using MLNetRecExtensions.Numerics;
 namespace MLNetRecExtensions.Tests.Numerics;
 
 [TestClass]
-[DoNotParallelize] // Some tests set the process-wide Gemm.ForcedKernel hook.
 public sealed class GemmTests
 {
     private static readonly (int M, int N, int K)[] OddShapes =
@@ -79,15 +78,18 @@ public sealed class GemmTests
     [TestMethod]
     public void ResultDoesNotDependOnTheThreadCount()
     {
-        const int m = 131, n = 263, k = 77;
-        var rng = new Random(11);
-        var a = RandomValues(rng, m * k);
-        var b = RandomValues(rng, k * n);
-        var one = new float[m * n];
-        var two = new float[m * n];
-        Gemm.Multiply(false, true, m, n, k, 1f, a, b, 0f, one, maxThreads: 1);
-        Gemm.Multiply(false, true, m, n, k, 1f, a, b, 0f, two, maxThreads: 2);
-        CollectionAssert.AreEqual(one, two);
+        // Both shapes are large enough for two threads: the first is split by columns (m ≤ n), the second by rows.
+        foreach (var (m, n, k) in new[] { (211, 263, 97), (523, 37, 300) })
+        {
+            var rng = new Random(11);
+            var a = RandomValues(rng, m * k);
+            var b = RandomValues(rng, k * n);
+            var one = new float[m * n];
+            var two = new float[m * n];
+            Gemm.Multiply(false, true, m, n, k, 1f, a, b, 0f, one, maxThreads: 1);
+            Gemm.Multiply(false, true, m, n, k, 1f, a, b, 0f, two, maxThreads: 2);
+            CollectionAssert.AreEqual(one, two, $"shape {m}×{n}×{k}");
+        }
     }
 
     [TestMethod]
