@@ -99,13 +99,9 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
 
     private static double Rmse(InteractionData test, Func<int, int, float> predict)
     {
-        double sq = 0;
-        for (int r = 0; r < test.Count; r++)
-        {
-            double e = test.Labels[r] - predict(test.Users[r], test.Items[r]);
-            sq += e * e;
-        }
-        return Math.Sqrt(sq / test.Count);
+        var predicted = new float[test.Count];
+        for (int r = 0; r < test.Count; r++) predicted[r] = predict(test.Users[r], test.Items[r]);
+        return RatingEvaluator.Evaluate(predicted, test.Labels).Rmse;
     }
 
     /// <summary>Top-10 ranking metrics over test users with the shared retrieval and evaluator, training items excluded.</summary>

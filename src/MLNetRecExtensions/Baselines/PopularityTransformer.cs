@@ -12,8 +12,8 @@ public sealed class PopularityTransformer : ChainDelegatingTransformer, IEmbeddi
 {
     internal PopularityTransformer(MLContext mlContext, IDataView schemaSource, string userColumn, string itemColumn,
         int userCount, float[] popularity)
-        : base(BuildChain(mlContext, schemaSource, userColumn, itemColumn, userCount, popularity))
     {
+        ScoringChain = BuildChain(mlContext, schemaSource, userColumn, itemColumn, userCount, popularity);
         UserColumnName = userColumn;
         ItemColumnName = itemColumn;
         Popularity = popularity;
@@ -34,6 +34,9 @@ public sealed class PopularityTransformer : ChainDelegatingTransformer, IEmbeddi
     public EmbeddingTable ItemEmbeddings { get; }
     /// <inheritdoc />
     public float[]? ItemBiases => (float[])Popularity;
+
+    /// <inheritdoc />
+    protected override ITransformer ScoringChain { get; }
 
     /// <inheritdoc />
     protected override void CheckInputSchema(DataViewSchema inputSchema)

@@ -36,7 +36,7 @@ public enum MatrixFactorizationKind
 /// <para>The scored data must carry user and item key columns of the training cardinalities (apply the same fitted
 /// <c>MapValueToKey</c> transformers); otherwise the model throws <see cref="ArgumentOutOfRangeException"/>.</para>
 /// </remarks>
-public sealed class MatrixFactorizationModel : ITransformer, IEmbeddingModel, ITypedModelState
+public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbeddingModel, ITypedModelState
 {
     /// <summary>The <see cref="ITypedModelState.ModelKind"/> of this model in a <see cref="RecModelFile"/>.</summary>
     public const string TypedStateKind = "MLNetRec.MatrixFactorization";
@@ -44,7 +44,6 @@ public sealed class MatrixFactorizationModel : ITransformer, IEmbeddingModel, IT
 
     private readonly float[][] _userRows;
     private readonly float[][] _itemRows;
-    private readonly ITransformer _scoring;
 
     internal MatrixFactorizationModel(MLContext mlContext, MatrixFactorizationKind kind, string userColumnName, string itemColumnName,
         int userCount, int itemCount, int rank, float[] userFactors, float[] itemFactors,
@@ -70,7 +69,7 @@ public sealed class MatrixFactorizationModel : ITransformer, IEmbeddingModel, IT
             ItemPopularity = itemPopularity ?? new float[itemCount];
         }
         (_userRows, _itemRows) = BuildRows();
-        _scoring = DotProductScoring.Build(mlContext, SchemaSource(mlContext), UserColumnName, ItemColumnName, _userRows, _itemRows);
+        ScoringChain = DotProductScoring.Build(mlContext, SchemaSource(mlContext), UserColumnName, ItemColumnName, _userRows, _itemRows);
     }
 
     /// <summary>Explicit ratings or implicit feedback.</summary>
@@ -121,32 +120,7 @@ public sealed class MatrixFactorizationModel : ITransformer, IEmbeddingModel, IT
     }
 
     /// <inheritdoc />
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        CheckInput(inputSchema);
-        return _scoring.GetOutputSchema(inputSchema);
-    }
-
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        CheckInput(inputSchema);
-        return _scoring.GetRowToRowMapper(inputSchema);
-    }
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        CheckInput(input.Schema);
-        return _scoring.Transform(input);
-    }
-
-    /// <summary>Saves the portable scoring chain (called by <c>mlContext.Model.Save</c>).</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _scoring.Save(ctx);
+    protected override ITransformer ScoringChain { get; }
 
     /// <summary>
     /// Saves <paramref name="pipeline"/> (which must contain this model) as an ML.NET model file that also holds this
@@ -292,22 +266,14 @@ public sealed class MatrixFactorizationModel : ITransformer, IEmbeddingModel, IT
         return mlContext.Data.LoadFromEnumerable(Array.Empty<KeyPair>(), definition);
     }
 
-    private void CheckInput(DataViewSchema schema)
+    /// <inheritdoc />
+    protected override void CheckInputSchema(DataViewSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        CheckCardinality(schema, UserColumnName, "user", UserCount);
-        CheckCardinality(schema, ItemColumnName, "item", ItemCount);
+        CheckKeyColumn(schema, UserColumnName, "user", UserCount);
+        CheckKeyColumn(schema, ItemColumnName, "item", ItemCount);
     }
 
-    private static void CheckCardinality(DataViewSchema schema, string name, string role, int expected)
-    {
-        var col = SchemaChecks.RequireKeyColumn(schema, name, role);
-        ulong actual = ((KeyDataViewType)col.Type).Count;
-        if (actual != (ulong)expected)
-            throw new ArgumentOutOfRangeException(role,
-                $"The {role} key column '{name}' has cardinality {actual}, but the model was trained with {expected} {role}s. " +
-                "Score with the same fitted MapValueToKey transformer that produced the training keys (apply the whole fitted pipeline).");
-    }
 
     private static bool Contains(ITransformer pipeline, ITransformer target)
     {

@@ -12,11 +12,14 @@ public sealed class CrossProductTransformer : ChainDelegatingTransformer
     private readonly IReadOnlyList<IReadOnlyList<CrossInput>> _inputs;
 
     internal CrossProductTransformer(CrossProductOptions options, IReadOnlyList<IReadOnlyList<CrossInput>> inputs, ITransformer chain)
-        : base(chain)
     {
+        ScoringChain = chain;
         Options = options;
         _inputs = inputs;
     }
+
+    /// <inheritdoc />
+    protected override ITransformer ScoringChain { get; }
 
     /// <summary>The options the transformer was built with (a private copy; do not modify).</summary>
     public CrossProductOptions Options { get; }

@@ -11,14 +11,8 @@ namespace MLNetRecExtensions.Persistence;
 /// </summary>
 public abstract class ChainDelegatingTransformer : ITransformer
 {
-    private readonly ITransformer _scoringChain;
-
-    /// <summary>Wraps <paramref name="scoringChain"/>, the portable chain that computes the outputs.</summary>
-    protected ChainDelegatingTransformer(ITransformer scoringChain)
-    {
-        ArgumentNullException.ThrowIfNull(scoringChain);
-        _scoringChain = scoringChain;
-    }
+    /// <summary>The portable chain of built-in transforms that computes the outputs; built once by the derived class.</summary>
+    protected abstract ITransformer ScoringChain { get; }
 
     /// <summary>Always true: the chain maps rows one to one.</summary>
     public bool IsRowToRowMapper => true;
@@ -30,14 +24,14 @@ public abstract class ChainDelegatingTransformer : ITransformer
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         CheckInputSchema(inputSchema);
-        return _scoringChain.GetOutputSchema(inputSchema);
+        return ScoringChain.GetOutputSchema(inputSchema);
     }
 
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         CheckInputSchema(inputSchema);
-        return _scoringChain.GetRowToRowMapper(inputSchema);
+        return ScoringChain.GetRowToRowMapper(inputSchema);
     }
 
     /// <inheritdoc />
@@ -45,11 +39,11 @@ public abstract class ChainDelegatingTransformer : ITransformer
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInputSchema(input.Schema);
-        return _scoringChain.Transform(input);
+        return ScoringChain.Transform(input);
     }
 
     /// <summary>Saves the portable scoring chain: a loaded model is a chain of built-in transforms.</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _scoringChain.Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ScoringChain.Save(ctx);
 
     /// <summary>
     /// Checks that <paramref name="column"/> exists in <paramref name="schema"/> as a UInt32 key with exactly

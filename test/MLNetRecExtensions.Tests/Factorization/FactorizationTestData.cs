@@ -32,13 +32,9 @@ internal static class FactorizationTestData
     /// <summary>Root mean squared error of <paramref name="predict"/> on <paramref name="data"/>.</summary>
     public static double Rmse(InteractionData data, Func<int, int, float> predict)
     {
-        double sq = 0;
-        for (int r = 0; r < data.Count; r++)
-        {
-            double e = data.Labels[r] - predict(data.Users[r], data.Items[r]);
-            sq += e * e;
-        }
-        return Math.Sqrt(sq / data.Count);
+        var predicted = new float[data.Count];
+        for (int r = 0; r < data.Count; r++) predicted[r] = predict(data.Users[r], data.Items[r]);
+        return MLNetRecExtensions.Evaluation.RatingEvaluator.Evaluate(predicted, data.Labels).Rmse;
     }
 
     /// <summary>Collects progress reports synchronously (unlike <see cref="Progress{T}"/>, which posts them).</summary>

@@ -141,7 +141,6 @@ public sealed class MatrixFactorizationPersistenceTests
             .Fit(data.ToDataView(ml));
         var other = new MLNetRecExtensions.Data.InteractionData(5, 4, [0], [0], [1f]).ToDataView(ml);
         var ex = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.Transform(other));
-        StringAssert.Contains(ex.Message, "'UserId' has cardinality 5");
-        StringAssert.Contains(ex.Message, "trained with 3 users");
+        StringAssert.Contains(ex.Message, "'UserId' has 5 key values but the model was trained on 3");
     }
 }
