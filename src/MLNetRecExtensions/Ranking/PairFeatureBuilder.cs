@@ -11,7 +11,10 @@ namespace MLNetRecExtensions.Ranking;
 /// <list type="number">
 /// <item><c>CandidateScore</c>: the candidate generator's score.</item>
 /// <item><c>CandidateRank</c>: 1-based position in the user's candidate list.</item>
-/// <item><c>CandidateScoreGap</c>: the user's best candidate score minus this score (≥ 0), comparable across users.</item>
+/// <item><c>CandidateScoreGap</c>: the user's best candidate score minus this score (≥ 0).</item>
+/// <item><c>CandidateScoreZ</c>: the score standardised over the user's candidates, <c>(score − mean) / std</c> (0 when
+/// they all score the same): comparable across users, which a model trained on all users' rows at once (a binary
+/// classifier) needs.</item>
 /// <item><c>LogItemPopularity</c>: <c>ln((1 + n_i) / (1 + mean_i n_i))</c>, n_i = users of item i in the history.</item>
 /// <item><c>LogUserActivity</c>: <c>ln((1 + n_u) / (1 + mean_u n_u))</c>, n_u = items of user u in the history.</item>
 /// </list>
@@ -21,12 +24,12 @@ namespace MLNetRecExtensions.Ranking;
 /// </summary>
 public sealed class PairFeatureBuilder
 {
-    /// <summary>Number of core features (slots 0..4, see the class remarks).</summary>
-    public const int CoreFeatureCount = 5;
+    /// <summary>Number of core features (slots 0..5, see the class remarks).</summary>
+    public const int CoreFeatureCount = 6;
 
     /// <summary>Names of the core feature slots.</summary>
     public static readonly IReadOnlyList<string> CoreFeatureNames =
-        ["CandidateScore", "CandidateRank", "CandidateScoreGap", "LogItemPopularity", "LogUserActivity"];
+        ["CandidateScore", "CandidateRank", "CandidateScoreGap", "CandidateScoreZ", "LogItemPopularity", "LogUserActivity"];
 
     private static readonly HashSet<string> ReservedNames = new(StringComparer.Ordinal)
     {
@@ -126,6 +129,7 @@ public sealed class PairFeatureBuilder
             if (items.Length == 0) continue;
             groupStarts.Add(r);
             float best = scores[0];
+            var (mean, inverseStd) = Standardisation(scores);
             for (int p = 0; p < items.Length; p++, r++)
             {
                 int item = items[p];
@@ -142,8 +146,9 @@ public sealed class PairFeatureBuilder
                 row[0] = score;
                 row[1] = p + 1;
                 row[2] = best - score;
-                row[3] = _logItemPopularity[item];
-                row[4] = _logUserActivity[user];
+                row[3] = (float)((score - mean) * inverseStd);
+                row[4] = _logItemPopularity[item];
+                row[5] = _logUserActivity[user];
                 WriteSources(writers, user, item, row, r, keyOffsets, keyLists, keyScratch);
             }
         }
@@ -207,6 +212,17 @@ public sealed class PairFeatureBuilder
         var order = Enumerable.Range(0, users.Count).ToArray();
         Array.Sort(users.ToArray(), order);
         return order;
+    }
+
+    // Mean and 1/std (population) of one user's candidate scores; 1/std = 0 when they are all equal.
+    private static (double Mean, double InverseStd) Standardisation(ReadOnlySpan<float> scores)
+    {
+        double sum = 0, squares = 0;
+        foreach (var s in scores) sum += s;
+        double mean = sum / scores.Length;
+        foreach (var s in scores) squares += (s - mean) * (s - mean);
+        double std = Math.Sqrt(squares / scores.Length);
+        return (mean, std > 1e-12 * Math.Max(1, Math.Abs(mean)) ? 1 / std : 0);
     }
 
     private static float[] LogRelativeCounts(int[] counts)
