@@ -53,7 +53,7 @@ public sealed class PairFeatureBuilder
         _history = history;
         _sources = sources?.ToArray() ?? [];
         var names = new List<string>(CoreFeatureNames);
-        var keyColumns = new List<PairKeyColumn>();
+        var keyColumns = new List<PairFeatureKeyColumn>();
         var keyNames = new HashSet<string>(StringComparer.Ordinal);
         _sourceOffsets = new int[_sources.Length + 1];
         for (int s = 0; s < _sources.Length; s++)
@@ -86,7 +86,7 @@ public sealed class PairFeatureBuilder
     public int Dimension => FeatureNames.Count;
 
     /// <summary>All sources' key columns, in source order.</summary>
-    public IReadOnlyList<PairKeyColumn> KeyColumns { get; }
+    public IReadOnlyList<PairFeatureKeyColumn> KeyColumns { get; }
 
     /// <summary>The history the builder counts with and binds its sources to.</summary>
     public UserItemMatrix History => _history;

@@ -54,10 +54,10 @@ public sealed class MovieLensPairFeatureSource : IPairFeatureSource
         FeatureNames = names;
         KeyColumns =
         [
-            new PairKeyColumn("Gender", _genders),
-            new PairKeyColumn("Occupation", _occupations),
-            new PairKeyColumn("AgeBucket", AgeBucketNames),
-            new PairKeyColumn("Genres", MovieLensSideFeatures.GenreNames, isVector: true, maxCount: _genreCount),
+            new PairFeatureKeyColumn("Gender", _genders),
+            new PairFeatureKeyColumn("Occupation", _occupations),
+            new PairFeatureKeyColumn("AgeBucket", AgeBucketNames),
+            new PairFeatureKeyColumn("Genres", MovieLensSideFeatures.GenreNames, isVector: true, maxCount: _genreCount),
         ];
     }
 
@@ -65,7 +65,7 @@ public sealed class MovieLensPairFeatureSource : IPairFeatureSource
     public IReadOnlyList<string> FeatureNames { get; }
 
     /// <inheritdoc/>
-    public IReadOnlyList<PairKeyColumn> KeyColumns { get; }
+    public IReadOnlyList<PairFeatureKeyColumn> KeyColumns { get; }
 
     /// <summary>0-based age bucket of <paramref name="age"/> (index into <see cref="AgeBucketNames"/>).</summary>
     public static int AgeBucketOf(float age)

@@ -20,7 +20,7 @@ public interface IPairFeatureSource
     IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>The categorical key columns this source writes (may be empty); names must be unique across sources.</summary>
-    IReadOnlyList<PairKeyColumn> KeyColumns { get; }
+    IReadOnlyList<PairFeatureKeyColumn> KeyColumns { get; }
 
     /// <summary>
     /// Returns the writer for pairs scored against <paramref name="history"/> (users × items, the interactions

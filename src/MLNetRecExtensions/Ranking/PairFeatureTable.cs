@@ -13,7 +13,7 @@ public sealed class PairFeatureTable
     private readonly uint[][] _keys;
 
     internal PairFeatureTable(int userCount, int itemCount, int[] users, int[] items, int[] ranks, float[] labels,
-        float[] features, IReadOnlyList<string> featureNames, IReadOnlyList<PairKeyColumn> keyColumns,
+        float[] features, IReadOnlyList<string> featureNames, IReadOnlyList<PairFeatureKeyColumn> keyColumns,
         int[][] keyOffsets, uint[][] keys, int[] groupStarts)
     {
         UserCount = userCount;
@@ -51,7 +51,7 @@ public sealed class PairFeatureTable
     /// <summary>Name of each feature slot.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
     /// <summary>The categorical key columns, in the order of the sources.</summary>
-    public IReadOnlyList<PairKeyColumn> KeyColumns { get; }
+    public IReadOnlyList<PairFeatureKeyColumn> KeyColumns { get; }
     /// <summary>
     /// Group boundaries, length groups + 1: group g (one user) is rows <c>GroupStarts[g]..GroupStarts[g + 1]</c>.
     /// Users whose candidate list was empty have no group.

@@ -16,8 +16,8 @@ public interface IPairFeatureWriter
     /// <summary>
     /// Writes the keys of key column <paramref name="column"/> (index into <see cref="IPairFeatureSource.KeyColumns"/>)
     /// for (<paramref name="user"/>, <paramref name="item"/>) and returns how many were written: exactly 1 for a
-    /// scalar column, 0 to <see cref="PairKeyColumn.MaxCount"/> for a vector column. Keys are ML.NET raw key values:
-    /// 1-based, 1..<see cref="PairKeyColumn.Cardinality"/>, 0 = missing.
+    /// scalar column, 0 to <see cref="PairFeatureKeyColumn.MaxCount"/> for a vector column. Keys are ML.NET raw key values:
+    /// 1-based, 1..<see cref="PairFeatureKeyColumn.Cardinality"/>, 0 = missing.
     /// </summary>
     int FillKeys(int column, int user, int item, Span<uint> keys);
 }

@@ -132,8 +132,8 @@ public sealed class PairFeatureBuilderTests
     {
         public UserItemMatrix? BoundHistory { get; private set; }
         public IReadOnlyList<string> FeatureNames => ["UserTimesTenPlusItem"];
-        public IReadOnlyList<PairKeyColumn> KeyColumns =>
-            [new PairKeyColumn(bucketName, ["u0", "u1", "u2"]), new PairKeyColumn("Tags", ["a", "b", "c", "d"], isVector: true, maxCount: 2)];
+        public IReadOnlyList<PairFeatureKeyColumn> KeyColumns =>
+            [new PairFeatureKeyColumn(bucketName, ["u0", "u1", "u2"]), new PairFeatureKeyColumn("Tags", ["a", "b", "c", "d"], isVector: true, maxCount: 2)];
 
         public IPairFeatureWriter Bind(UserItemMatrix history)
         {

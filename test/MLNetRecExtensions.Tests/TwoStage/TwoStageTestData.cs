@@ -69,7 +69,7 @@ internal static class TwoStageTestData
     public sealed class LikedGenreSource : IPairFeatureSource
     {
         public IReadOnlyList<string> FeatureNames => ["LikesItemGenre"];
-        public IReadOnlyList<PairKeyColumn> KeyColumns => [];
+        public IReadOnlyList<PairFeatureKeyColumn> KeyColumns => [];
         public IPairFeatureWriter Bind(UserItemMatrix history) => new Writer();
 
         private sealed class Writer : IPairFeatureWriter

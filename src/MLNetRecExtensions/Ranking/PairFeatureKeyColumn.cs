@@ -6,7 +6,7 @@ namespace MLNetRecExtensions.Ranking;
 /// item's genres), annotated with <see cref="ValueNames"/> as its <c>KeyValues</c> so it can be crossed, one-hot
 /// encoded or embedded.
 /// </summary>
-public sealed class PairKeyColumn
+public sealed class PairFeatureKeyColumn
 {
     /// <summary>Creates a key column description.</summary>
     /// <param name="name">Column name (non-empty).</param>
@@ -14,7 +14,7 @@ public sealed class PairKeyColumn
     /// <param name="isVector">True for a variable-length vector of keys, false for a scalar key.</param>
     /// <param name="maxCount">Largest number of keys per row of a vector column (≥ 1); ignored (1) for a scalar column.</param>
     /// <exception cref="ArgumentOutOfRangeException">The name is empty, there is no value, or <paramref name="maxCount"/> &lt; 1.</exception>
-    public PairKeyColumn(string name, IReadOnlyList<string> valueNames, bool isVector = false, int maxCount = 1)
+    public PairFeatureKeyColumn(string name, IReadOnlyList<string> valueNames, bool isVector = false, int maxCount = 1)
     {
         ArgumentNullException.ThrowIfNull(valueNames);
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentOutOfRangeException(nameof(name), name, "A key column needs a non-empty name.");
