@@ -1,0 +1,49 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetRecExtensions.Ranking;
+
+/// <summary>
+/// Builds the portable scoring chain of a Wide &amp; Deep model from built-in transforms and two stateless contracts:
+/// <list type="number">
+/// <item><c>MLNetRec.ConstantKey.v1</c> adds a UInt32 column holding 0 (and <c>ConvertType</c> a Single 0);</item>
+/// <item><c>ConvertType</c> turns each categorical key into its UInt32 key value, and <c>Concatenate</c> builds the
+/// three padded inputs <c>[0, wide…]</c>, <c>[0, keys…]</c>, <c>[0, continuous…]</c> (the padding makes the chain
+/// uniform when a part has no columns);</item>
+/// <item><c>ValueMapping</c> maps the constant key to the packed parameters (<see cref="WideAndDeepModelParameters"/>);</item>
+/// <item><c>MLNetRec.WideAndDeep.v1</c> writes <c>Score</c>, <c>Probability</c>, <c>PredictedLabel</c>;</item>
+/// <item><c>DropColumns</c> removes the helper columns.</item>
+/// </list>
+/// The typed transformer scores through this very chain, so scores before and after <c>mlContext.Model.Save/Load</c>
+/// are identical by construction. Cost: the parameter array is copied into every row by the ValueMapping.
+/// </summary>
+internal static class WideAndDeepScoring
+{
+    private const string ZeroColumn = "__mlnetrec_wd_zero";
+    private const string KeyValuePrefix = "__mlnetrec_wd_keyvalue_";
+
+    /// <summary>The chain's estimator for a model packed into <paramref name="packed"/> (nothing in it trains).</summary>
+    public static IEstimator<ITransformer> Build(MLContext ml, WideAndDeepOptions options, float[] packed)
+    {
+        var categorical = options.CategoricalColumnNames.ToArray();
+        var keyValues = categorical.Select((_, c) => KeyValuePrefix + c).ToArray();
+        IEstimator<ITransformer> chain = ml.Transforms.CustomMapping<ConstantKeyMappingFactory.Input, ConstantKeyMappingFactory.Output>(
+                ConstantKeyMappingFactory.Map, ConstantKeyMappingFactory.ContractName)
+            .Append(ml.Transforms.Conversion.ConvertType(ZeroColumn, ConstantKeyMappingFactory.KeyColumn, DataKind.Single));
+        if (categorical.Length > 0)
+            chain = chain.Append(ml.Transforms.Conversion.ConvertType(
+                categorical.Select((name, c) => new InputOutputColumnPair(keyValues[c], name)).ToArray(), DataKind.UInt32));
+        var wide = options.WideFeatureColumnName is { } w ? new[] { ZeroColumn, w } : [ZeroColumn];
+        chain = chain
+            .Append(ml.Transforms.Concatenate(WideAndDeepMappingFactory.WideColumn, wide))
+            .Append(ml.Transforms.Concatenate(WideAndDeepMappingFactory.CategoricalColumn, [ConstantKeyMappingFactory.KeyColumn, .. keyValues]))
+            .Append(ml.Transforms.Concatenate(WideAndDeepMappingFactory.ContinuousColumn, [ZeroColumn, .. options.ContinuousColumnNames]))
+            .Append(ml.Transforms.Conversion.MapValue(WideAndDeepMappingFactory.ParametersColumn,
+                new[] { new KeyValuePair<uint, float[]>(0, packed) }, ConstantKeyMappingFactory.KeyColumn))
+            .Append(ml.Transforms.CustomMapping(WideAndDeepMappingFactory.CreateMapping(), WideAndDeepMappingFactory.ContractName))
+            .Append(ml.Transforms.DropColumns([ConstantKeyMappingFactory.KeyColumn, ZeroColumn, .. keyValues,
+                WideAndDeepMappingFactory.WideColumn, WideAndDeepMappingFactory.CategoricalColumn,
+                WideAndDeepMappingFactory.ContinuousColumn, WideAndDeepMappingFactory.ParametersColumn]));
+        return chain;
+    }
+}
