@@ -57,7 +57,7 @@ public sealed class WideAndDeepEstimator : IEstimator<WideAndDeepTransformer>
         var trainer = new WideAndDeepTrainer(_options, network);
         trainer.Train(train, valid);
         var parameters = Snapshot(_options, inputs, network);
-        var chain = WideAndDeepScoring.Build(_mlContext, _options, parameters.Pack()).Fit(input);
+        var chain = WideAndDeepScoring.Build(_mlContext, _options, inputs.KeyCounts, parameters.Pack()).Fit(input);
         return new WideAndDeepTransformer(chain, _options, parameters, trainer.History);
     }
 
@@ -67,7 +67,7 @@ public sealed class WideAndDeepEstimator : IEstimator<WideAndDeepTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         WideAndDeepInputs.Check(inputSchema, _options);
-        return WideAndDeepScoring.Build(_mlContext, _options, [0f]).GetOutputSchema(inputSchema);
+        return WideAndDeepScoring.Build(_mlContext, _options, _options.CategoricalColumnNames.Select(_ => 1).ToArray(), [0f]).GetOutputSchema(inputSchema);
     }
 
     internal static WideAndDeepNetwork CreateNetwork(WideAndDeepOptions options, WideAndDeepInputs inputs, WideAndDeepExamples train)

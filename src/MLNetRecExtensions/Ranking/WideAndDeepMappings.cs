@@ -70,7 +70,7 @@ public sealed class WideAndDeepMappingFactory : CustomMappingFactory<WideAndDeep
         /// <summary>[0, wide vector…].</summary>
         [ColumnName(WideColumn)] public VBuffer<float> Wide { get; set; }
         /// <summary>[0, key value of each categorical column…].</summary>
-        [ColumnName(CategoricalColumn)] public VBuffer<uint> Categorical { get; set; }
+        [ColumnName(CategoricalColumn)] public VBuffer<float> Categorical { get; set; }
         /// <summary>[0, continuous slots…].</summary>
         [ColumnName(ContinuousColumn)] public VBuffer<float> Continuous { get; set; }
         /// <summary>The packed model.</summary>

@@ -87,7 +87,7 @@ public sealed class WideAndDeepModelParameters
     /// slots (slot s + 1 is slot s).
     /// </summary>
     /// <exception cref="InvalidDataException">A continuous value is NaN or infinite (the column is named).</exception>
-    internal float Logit(in VBuffer<float> wide, in VBuffer<uint> categorical, in VBuffer<float> continuous)
+    internal float Logit(in VBuffer<float> wide, in VBuffer<float> categorical, in VBuffer<float> continuous)
     {
         float logit = Bias;
         if (WideArray.Length > 0)
@@ -113,7 +113,7 @@ public sealed class WideAndDeepModelParameters
         return logit;
     }
 
-    private float DeepLogit(in VBuffer<uint> categorical, in VBuffer<float> continuous)
+    private float DeepLogit(in VBuffer<float> categorical, in VBuffer<float> continuous)
     {
         int dim = EmbeddingDimension, cols = Embeddings.Count, slots = ShiftArray.Length;
         Span<float> a = stackalloc float[MaxWidth];
@@ -122,8 +122,8 @@ public sealed class WideAndDeepModelParameters
         for (int c = 0; c < cols; c++)
         {
             var table = Embeddings[c];
-            uint key = categorical.GetItemOrDefault(c + 1);
-            int row = key < (uint)table.Count ? (int)key : 0;
+            float key = categorical.GetItemOrDefault(c + 1);
+            int row = key >= 1f && key < table.Count ? (int)key : 0;
             table.Row(row).CopyTo(input.Slice(c * dim, dim));
         }
         var cont = input.Slice(cols * dim, slots);
