@@ -14,7 +14,10 @@ namespace MLNetRecExtensions.Bench;
 /// a comparison table (wide only, deep only, Wide &amp; Deep, FastTree, LightGBM, FFM, SDCA logistic regression) per
 /// data set, then Adult speed: training examples/s, scoring rows/s of the typed transformer vs the saved/loaded
 /// chain (checked identical), and FastTree's fit time in the same run as the reference ratio.
-/// Args: [adult|movielens|speed|all (all)]. Data from ../shared/data or MLNETREC_DATA.
+/// Adult features: the tutorial's one-hots and crosses plus equal-frequency bins (≤ 32) of each continuous column,
+/// one-hot in the wide part and embedded in the deep part.
+/// Args: [adult|movielens|speed|all (all)], or <c>tune LR,ALPHA,BATCH,EPOCHS …</c> for Wide &amp; Deep settings on Adult.
+/// Data from ../shared/data or MLNETREC_DATA.
 /// </summary>
 internal sealed class WideAndDeepBenchmark : IBenchmark
 {
@@ -28,6 +31,7 @@ internal sealed class WideAndDeepBenchmark : IBenchmark
         if (what is "adult" or "all") Adult();
         if (what is "movielens" or "all") MovieLens();
         if (what is "speed" or "all") Speed();
+        if (what is "tune") Tune(args.Skip(1).ToArray());
     }
 
     private static string DataFile(params string[] parts)
@@ -64,10 +68,14 @@ internal sealed class WideAndDeepBenchmark : IBenchmark
         var pipeline = ml.Transforms.Conversion.MapValueToKey(cats.Select((c, i) => new InputOutputColumnPair(AdultKeys[i], c)).ToArray())
             .Append(ml.Transforms.Categorical.OneHotEncoding(cats.Select(c => new InputOutputColumnPair(c + "Hot", c)).ToArray()))
             .Append(ml.Recommenders().Transforms.CrossProduct(crosses))
+            .Append(ml.Transforms.NormalizeBinning(UciAdult.ContinuousColumns.Select(c => new InputOutputColumnPair(c + "Bin", c)).ToArray(), maximumBinCount: 32))
+            .Append(ml.Transforms.Conversion.MapValueToKey(UciAdult.ContinuousColumns.Select(c => new InputOutputColumnPair(c + "BinKey", c + "Bin")).ToArray()))
+            .Append(ml.Transforms.Categorical.OneHotEncoding(UciAdult.ContinuousColumns.Select(c => new InputOutputColumnPair(c + "BinHot", c + "Bin")).ToArray()))
             .Append(ml.Transforms.Concatenate("Hots", cats.Select(c => c + "Hot").ToArray()))
-            .Append(ml.Transforms.Concatenate("Wide", "Hots", "EduXOcc", "CountryXOcc", "AgeXEduXOcc"))
+            .Append(ml.Transforms.Concatenate("Wide", ["Hots", "EduXOcc", "CountryXOcc", "AgeXEduXOcc", .. UciAdult.ContinuousColumns.Select(c => c + "BinHot")]))
             .Append(ml.Transforms.Concatenate("Continuous", UciAdult.ContinuousColumns))
             .Append(ml.Transforms.NormalizeMeanVariance("ContinuousNorm", "Continuous"))
+            .Append(ml.Transforms.NormalizeBinning("ContinuousBins", "Continuous", maximumBinCount: 64))
             .Append(ml.Transforms.Concatenate("TreeFeatures", "Continuous", "Hots"))
             .Append(ml.Transforms.Concatenate("LinearFeatures", "ContinuousNorm", "Wide"));
         var fitted = pipeline.Fit(train);
@@ -78,8 +86,10 @@ internal sealed class WideAndDeepBenchmark : IBenchmark
     {
         Mode = mode,
         WideFeatureColumnName = "Wide",
-        CategoricalColumnNames = AdultKeys,
-        ContinuousColumnNames = UciAdult.ContinuousColumns,
+        CategoricalColumnNames = [.. AdultKeys, .. UciAdult.ContinuousColumns.Select(c => c + "BinKey")],
+        ContinuousColumnNames = [.. UciAdult.ContinuousColumns, "ContinuousBins"],
+        DeepLearningRate = 0.1f,
+        FtrlAlpha = 0.5f,
     };
 
     private static void Adult()
@@ -104,6 +114,22 @@ internal sealed class WideAndDeepBenchmark : IBenchmark
             .Add("FFM", bc.FieldAwareFactorizationMachine(ffmFields))
             .Add("SDCA logistic regression", bc.SdcaLogisticRegression(featureColumnName: linearFeatures));
         return comparison.Run(train, test, dataset, line => Console.Error.WriteLine("  " + line));
+    }
+
+    private static void Tune(string[] a)
+    {
+        var ml = new MLContext(seed: 1);
+        var (train, test) = AdultFeatures(ml);
+        foreach (var spec in a)
+        {
+            var p = spec.Split(',').Select(float.Parse).ToArray();
+            var o = AdultOptions(WideAndDeepMode.WideAndDeep);
+            o.DeepLearningRate = p[0]; o.FtrlAlpha = p[1]; o.BatchSize = (int)p[2]; o.NumberOfEpochs = (int)p[3];
+            var clock = Stopwatch.StartNew();
+            var m = ml.Recommenders().Trainers.WideAndDeep(o).Fit(train);
+            var r = ml.BinaryClassification.Evaluate(m.Transform(test));
+            Console.WriteLine($"{spec}: acc {r.Accuracy:F4} auc {r.AreaUnderRocCurve:F4} ll {r.LogLoss:F4} train {m.TrainingHistory[^1].TrainingLoss:F4} {clock.Elapsed.TotalSeconds:F1}s");
+        }
     }
 
     // ---------------------------------------------------------------- MovieLens 100K clicks
