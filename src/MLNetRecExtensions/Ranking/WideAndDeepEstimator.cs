@@ -76,7 +76,7 @@ public sealed class WideAndDeepEstimator : IEstimator<WideAndDeepTransformer>
         DeepPart? deep = null;
         if (options.HasDeep)
         {
-            var (shift, scale) = ContinuousScaler.Fit(train.Continuous, train.Count, train.ContinuousSlots, options.Normalization);
+            var (shift, scale) = ContinuousScaler.Fit(train.Continuous, train.Weights, train.Count, train.ContinuousSlots, options.Normalization);
             deep = new DeepPart(inputs, options, shift, scale);
         }
         return new WideAndDeepNetwork(wide, deep, options);
