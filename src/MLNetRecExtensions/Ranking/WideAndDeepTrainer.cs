@@ -53,13 +53,22 @@ internal sealed class WideAndDeepTrainer
     {
         _network.ZeroGradients();
         float loss = _network.ForwardBackward(train, rows);
-        if (!float.IsFinite(loss))
-            throw new InvalidOperationException(
-                $"Wide & Deep training diverged in epoch {epoch}: the mini-batch loss is {loss}. " +
-                $"Lower {nameof(WideAndDeepOptions.DeepLearningRate)} or {nameof(WideAndDeepOptions.FtrlAlpha)}, or check the inputs' scale.");
-        _network.Step();
+        if (!float.IsFinite(loss)) throw Diverged(epoch, $"the mini-batch loss is {loss}", null);
+        try
+        {
+            _network.Step();
+        }
+        catch (ArithmeticException e)
+        {
+            // FTRL's implied weight takes the sign of z, which throws once an overflowing gradient made z NaN.
+            throw Diverged(epoch, "an optimizer step overflowed", e);
+        }
         return loss;
     }
+
+    private static InvalidOperationException Diverged(int epoch, string what, Exception? inner) => new(
+        $"Wide & Deep training diverged in epoch {epoch}: {what}. " +
+        $"Lower {nameof(WideAndDeepOptions.DeepLearningRate)} or {nameof(WideAndDeepOptions.FtrlAlpha)}, or check the inputs' scale.", inner);
 
     /// <summary>Weighted mean log-loss and unweighted AUC of the current model on <paramref name="data"/>.</summary>
     public (double? LogLoss, double? Auc) Validate(WideAndDeepExamples data)
