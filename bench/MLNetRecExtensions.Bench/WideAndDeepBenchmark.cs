@@ -16,7 +16,8 @@ namespace MLNetRecExtensions.Bench;
 /// chain (checked identical), and FastTree's fit time in the same run as the reference ratio.
 /// Adult features: the tutorial's one-hots and crosses plus equal-frequency bins (≤ 32) of each continuous column,
 /// one-hot in the wide part and embedded in the deep part.
-/// Args: [adult|movielens|speed|all (all)], or <c>tune LR,ALPHA,BATCH,EPOCHS …</c> for Wide &amp; Deep settings on Adult.
+/// Args: [adult|movielens|speed|all (all)], or <c>tune [movielens] LR,ALPHA,BATCH,EPOCHS[,L2[,MODE]] …</c> to try
+/// Wide &amp; Deep settings on Adult (or the clicks).
 /// Data from ../shared/data or MLNETREC_DATA.
 /// </summary>
 internal sealed class WideAndDeepBenchmark : IBenchmark
@@ -119,16 +120,19 @@ internal sealed class WideAndDeepBenchmark : IBenchmark
     private static void Tune(string[] a)
     {
         var ml = new MLContext(seed: 1);
-        var (train, test) = AdultFeatures(ml);
-        foreach (var spec in a)
+        bool clicks = a.Length > 0 && a[0] == "movielens";
+        var (train, test) = clicks ? ClickFeatures(ml) : AdultFeatures(ml);
+        foreach (var spec in a.Skip(clicks ? 1 : 0))
         {
             var p = spec.Split(',').Select(float.Parse).ToArray();
-            var o = AdultOptions(WideAndDeepMode.WideAndDeep);
+            var o = clicks ? ClickOptions(WideAndDeepMode.WideAndDeep) : AdultOptions(WideAndDeepMode.WideAndDeep);
             o.DeepLearningRate = p[0]; o.FtrlAlpha = p[1]; o.BatchSize = (int)p[2]; o.NumberOfEpochs = (int)p[3];
+            if (p.Length > 4) o.FtrlL2 = p[4];
+            if (p.Length > 5) o.Mode = (WideAndDeepMode)(int)p[5];
             var clock = Stopwatch.StartNew();
-            var m = ml.Recommenders().Trainers.WideAndDeep(o).Fit(train);
+            var m = ml.Recommenders().Trainers.WideAndDeep(o).Fit(train, test);
             var r = ml.BinaryClassification.Evaluate(m.Transform(test));
-            Console.WriteLine($"{spec}: acc {r.Accuracy:F4} auc {r.AreaUnderRocCurve:F4} ll {r.LogLoss:F4} train {m.TrainingHistory[^1].TrainingLoss:F4} {clock.Elapsed.TotalSeconds:F1}s");
+            Console.WriteLine($"{spec}: acc {r.Accuracy:F4} auc {r.AreaUnderRocCurve:F4} ll {r.LogLoss:F4} train {m.TrainingHistory[^1].TrainingLoss:F4} valid-auc {m.TrainingHistory[^1].ValidationAuc:F4} {clock.Elapsed.TotalSeconds:F1}s");
         }
     }
 
@@ -175,6 +179,23 @@ internal sealed class WideAndDeepBenchmark : IBenchmark
     private static void MovieLens()
     {
         var ml = new MLContext(seed: 1);
+        var (train, test) = ClickFeatures(ml);
+        var board = Compare(ml, train, test, ClickOptions, "TreeFeatures", "LinearFeatures", ["ContinuousNorm", "Hots"],
+            "MovieLens 100K clicks (rating ≥ 4), random 80/20 split, seed 1");
+        Console.WriteLine(board.ToMarkdown());
+    }
+
+    private static WideAndDeepOptions ClickOptions(WideAndDeepMode mode) => new()
+    {
+        Mode = mode,
+        WideFeatureColumnName = "Wide",
+        CategoricalColumnNames = ClickCategorical.Select(c => c + "Key").ToArray(),
+        ContinuousColumnNames = ["Age", "Year", "GenreFlags"],
+        FtrlAlpha = 1f,
+    };
+
+    private static (IDataView Train, IDataView Test) ClickFeatures(MLContext ml)
+    {
         var all = ml.Data.LoadFromEnumerable(ReadClicks());
         var split = ml.Data.TrainTestSplit(all, testFraction: 0.2, seed: 1);
         var crosses = new CrossProductOptions
@@ -199,16 +220,7 @@ internal sealed class WideAndDeepBenchmark : IBenchmark
         var fitted = pipeline.Fit(split.TrainSet);
         var train = ml.Data.Cache(fitted.Transform(split.TrainSet));
         var test = ml.Data.Cache(fitted.Transform(split.TestSet));
-        WideAndDeepOptions Options(WideAndDeepMode mode) => new()
-        {
-            Mode = mode,
-            WideFeatureColumnName = "Wide",
-            CategoricalColumnNames = ClickCategorical.Select(c => c + "Key").ToArray(),
-            ContinuousColumnNames = ["Age", "Year", "GenreFlags"],
-        };
-        var board = Compare(ml, train, test, Options, "TreeFeatures", "LinearFeatures", ["ContinuousNorm", "Hots"],
-            "MovieLens 100K clicks (rating ≥ 4), random 80/20 split, seed 1");
-        Console.WriteLine(board.ToMarkdown());
+        return (train, test);
     }
 
     // ---------------------------------------------------------------- speed
