@@ -8,7 +8,7 @@ namespace MLNetRecExtensions.Bench;
 /// <summary>
 /// <c>twostage</c>: MovieLens-100K, per-user stratified 75/25 split (seed 42), k = 10. Implicit ALS (defaults) alone vs
 /// its top 100 re-ranked by FastTree LambdaMART (defaults, and a slower, more regularised setting: 16 leaves, 300 trees,
-/// learning rate 0.05, ≥ 50 rows per leaf, NDCG@10 truncation) and by a FastTree binary classifier, with the core pair features only
+/// learning rate 0.05, ≥ 50 rows per leaf, NDCG@10 truncation), by a FastTree binary classifier and by Wide & Deep, with the core pair features only
 /// and with the MovieLens side features. Reports NDCG@10, Recall@10, MAP@10 and recall@100 of the candidates, and the
 /// time of each stage as a ratio to the candidate generator's own time (refit on all training data + top-100 for
 /// the test users). Args: [path to u.data] (default ../shared/data/movielens-100k/u.data), "norefit" serves the
@@ -40,6 +40,11 @@ internal sealed class TwoStageBenchmark : IBenchmark
                 NumberOfLeaves = 16, NumberOfTrees = 300, LearningRate = 0.05, MinimumExampleCountPerLeaf = 50, NdcgTruncationLevel = 10 })),
             ("FastTree binary", () => ml.BinaryClassification.Trainers.FastTree(labelColumnName: PairFeatureColumns.LabelBool,
                 featureColumnName: PairFeatureColumns.Features)),
+            // Wide part: the pair features; deep part: the same features plus user and item embeddings.
+            ("Wide & Deep", () => ml.Recommenders().Trainers.WideAndDeep(new WideAndDeepOptions {
+                LabelColumnName = PairFeatureColumns.LabelBool, WideFeatureColumnName = PairFeatureColumns.Features,
+                ContinuousColumnNames = [PairFeatureColumns.Features], CategoricalColumnNames = [PairFeatureColumns.User, PairFeatureColumns.Item],
+                NumberOfEpochs = 5, Seed = 42 })),
         };
         var sources = new (string Name, IPairFeatureSource[] Sources)[]
         {

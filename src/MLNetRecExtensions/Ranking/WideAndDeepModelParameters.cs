@@ -135,7 +135,9 @@ public sealed class WideAndDeepModelParameters
             TensorPrimitives.Subtract(cont, ShiftArray, cont);
             TensorPrimitives.Multiply(cont, ScaleArray, cont);
         }
-        Span<float> x = input, y = b;
+        // Ping-pong between the two full-width buffers (input is only the prefix of a, too short when a hidden layer
+        // is wider than the input).
+        Span<float> x = a, y = b;
         for (int l = 0; l < LayerWeights.Count; l++)
         {
             int inWidth = LayerWidths[l], outWidth = LayerWidths[l + 1];

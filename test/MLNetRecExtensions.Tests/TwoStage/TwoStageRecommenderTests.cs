@@ -104,6 +104,24 @@ public sealed class TwoStageRecommenderTests
     }
 
     [TestMethod]
+    public void WideAndDeepRerankingFindsTheHiddenGenre()
+    {
+        // As above with Wide & Deep as the ranker: wide = pair features, deep = the same plus user and item embeddings.
+        var split = InteractionSplits.StratifiedByUser(HiddenGenre(), 0.75, 11);
+        var ml = new MLContext(1);
+        var options = new TwoStageOptions { CandidateCount = 100, K = 10, FeatureSources = [new LikedGenreSource()] };
+        var ranker = ml.Recommenders().Trainers.WideAndDeep(new WideAndDeepOptions
+        {
+            LabelColumnName = PairFeatureColumns.LabelBool, WideFeatureColumnName = PairFeatureColumns.Features,
+            ContinuousColumnNames = [PairFeatureColumns.Features], CategoricalColumnNames = [PairFeatureColumns.User, PairFeatureColumns.Item],
+            NumberOfEpochs = 5, Seed = 3,
+        });
+        var report = new TwoStageRecommender(ml, ml.Recommenders().Trainers.Popularity(), ranker, options).Evaluate(split);
+        Assert.IsTrue(report.Reranked.Ndcg > report.CandidateGenerator.Ndcg + 0.1,
+            $"re-ranked NDCG@10 {report.Reranked.Ndcg:F4} vs popularity {report.CandidateGenerator.Ndcg:F4}");
+    }
+
+    [TestMethod]
     public void BadInputsThrowClearExceptions()
     {
         var ml = new MLContext(1);
