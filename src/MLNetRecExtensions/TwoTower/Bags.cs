@@ -41,13 +41,6 @@ internal sealed class BagBuilder
         _offsets.Add(_indices.Count);
     }
 
-    /// <summary>Adds the bag without the entries equal to <paramref name="left"/> (the target item of a training row).</summary>
-    public void AddExcept(ReadOnlySpan<int> bag, int left)
-    {
-        foreach (int i in bag) if (i != left) _indices.Add(i);
-        _offsets.Add(_indices.Count);
-    }
-
     public void AddSingle(int id)
     {
         if (id >= 0) _indices.Add(id);

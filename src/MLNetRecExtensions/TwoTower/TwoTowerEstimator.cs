@@ -45,9 +45,17 @@ public sealed class TwoTowerEstimator : IEstimator<TwoTowerTransformer>
         if (o.EarlyStoppingPatience > 0 && validationData == null)
             throw new ArgumentOutOfRangeException(nameof(TwoTowerOptions.EarlyStoppingPatience), o.EarlyStoppingPatience,
                 "TwoTowerOptions.EarlyStoppingPatience needs validation data: call Fit(train, validationData) or set it to 0.");
-        var rows = TwoTowerDataReader.ReadTraining(input, o, schema);
         var validation = validationData == null ? null : ReadValidation(validationData, schema);
+        var (network, trainer, profiles, means) = Prepare(input, o, schema);
+        trainer.Train(validation);
+        return TwoTowerTransformer.Create(_mlContext, input, o, network, profiles, means);
+    }
 
+    /// <summary>Reads the training rows and builds the untrained network and its trainer (also used by the gradient tests).</summary>
+    internal static (TwoTowerNetwork Network, TwoTowerTrainer Trainer, UserFeatureRows Profiles, float[] ContinuousMeans) Prepare(
+        IDataView input, TwoTowerOptions o, TwoTowerSchema schema)
+    {
+        var rows = TwoTowerDataReader.ReadTraining(input, o, schema);
         var interactions = new InteractionData(schema.UserCount, schema.ItemCount, rows.User.Users, rows.Items, new float[rows.Count]);
         var history = UserItemMatrix.FromInteractions(interactions);
         var userScaler = ContinuousScaler.Fit(rows.User.Continuous, rows.User.ContinuousWidth, o.AddContinuousPowers);
@@ -56,9 +64,7 @@ public sealed class TwoTowerEstimator : IEstimator<TwoTowerTransformer>
         var network = new TwoTowerNetwork(o, schema, history, userScaler, itemScaler, itemTable);
         var means = UserProfiles.ContinuousMeans(rows.User);
         var profiles = UserProfiles.Build(rows, network, means);
-
-        new TwoTowerTrainer(o, network, rows, profiles).Train(validation);
-        return TwoTowerTransformer.Create(_mlContext, input, o, network, profiles, means);
+        return (network, new TwoTowerTrainer(o, network, rows, profiles), profiles, means);
     }
 
     /// <summary>The input shape plus <c>Score</c>; throws when a configured column is missing or of the wrong kind.</summary>

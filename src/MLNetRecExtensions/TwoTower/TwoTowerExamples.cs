@@ -55,8 +55,8 @@ public sealed class TwoTowerExampleSet
         {
             var history = HistoryOf(e);
             var keys = new uint[history.Length];
-            // LoadFromEnumerable stores key values as given plus one (0-based indices → 1-based keys), vectors included.
-            for (int j = 0; j < keys.Length; j++) keys[j] = (uint)history[j];
+            // Unlike a scalar key property (stored as value + 1), a key-vector property is stored as given: write 1-based keys.
+            for (int j = 0; j < keys.Length; j++) keys[j] = (uint)history[j] + 1;
             rows[e] = new ExampleRow { UserId = (uint)Users[e], ItemId = (uint)Items[e], Label = 1f, Timestamp = Timestamps[e], History = keys };
         }
         var schema = SchemaDefinition.Create(typeof(ExampleRow));

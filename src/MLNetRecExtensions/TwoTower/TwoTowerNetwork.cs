@@ -74,10 +74,11 @@ internal sealed class TwoTowerNetwork
 
     /// <summary>
     /// User-tower input of rows <paramref name="rowIds"/> of <paramref name="rows"/>. Without a history column the
-    /// history is the user's training items minus <c>leaveOut[j]</c> (the training row's target; pass an empty span to
-    /// keep them all). Users without training rows get an empty ID bag and training history.
+    /// history is all of the user's training items, the row's own item included: leaving a training row's target out
+    /// would let the model recognise the target by its absence from an otherwise fixed set (on ML-100K that overfits,
+    /// NDCG@10 0.45 → 0.28). Users without training rows get an empty ID bag and history.
     /// </summary>
-    public TowerInput UserInput(UserFeatureRows rows, ReadOnlySpan<int> rowIds, ReadOnlySpan<int> leaveOut)
+    public TowerInput UserInput(UserFeatureRows rows, ReadOnlySpan<int> rowIds)
     {
         int n = rowIds.Length;
         var fields = new List<BagBuilder>();
@@ -95,7 +96,7 @@ internal sealed class TwoTowerNetwork
             if (history != null)
             {
                 if (rows.History != null) history.Add(rows.History.Of(r));
-                else if (known && Options.UseTrainingHistory) history.AddExcept(TrainingHistory.ItemsOf(u), leaveOut.IsEmpty ? -1 : leaveOut[j]);
+                else if (known && Options.UseTrainingHistory) history.Add(TrainingHistory.ItemsOf(u));
                 else history.Add([]);
             }
             tokens?.Add(rows.Tokens!.Of(r));
@@ -131,7 +132,7 @@ internal sealed class TwoTowerNetwork
         {
             int n = Math.Min(EmbedBatch, rows.Count - start);
             var rowIds = Enumerable.Range(start, n).ToArray();
-            var output = UserTower.Forward(UserInput(rows, rowIds, []));
+            var output = UserTower.Forward(UserInput(rows, rowIds));
             Finish(output, n).CopyTo(result.AsSpan(start * Dimension));
         }
         return result;

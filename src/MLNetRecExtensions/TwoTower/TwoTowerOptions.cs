@@ -64,8 +64,8 @@ public sealed class TwoTowerOptions
     public string? HistoryColumnName { get; set; }
 
     /// <summary>
-    /// When <see cref="HistoryColumnName"/> is null: pool the user's training items as the history (the row's own item
-    /// left out during training, so a row never sees its target). Default true.
+    /// When <see cref="HistoryColumnName"/> is null: pool all of the user's training items as the history of every row
+    /// of the user (and of the user's embedding after training). Default true.
     /// </summary>
     public bool UseTrainingHistory { get; set; } = true;
 
@@ -110,8 +110,8 @@ public sealed class TwoTowerOptions
     /// <summary>Similarity of the towers. Default <see cref="TwoTowerSimilarity.Cosine"/>.</summary>
     public TwoTowerSimilarity Similarity { get; set; } = TwoTowerSimilarity.Cosine;
 
-    /// <summary>Softmax temperature τ: logits are similarity / τ. Default 0.1. Scores of the fitted model are not divided by τ.</summary>
-    public float Temperature { get; set; } = 0.1f;
+    /// <summary>Softmax temperature τ: logits are similarity / τ. Default 0.2. Scores of the fitted model are not divided by τ.</summary>
+    public float Temperature { get; set; } = 0.2f;
 
     /// <summary>Training objective. Default <see cref="TwoTowerLoss.InBatchSoftmax"/>.</summary>
     public TwoTowerLoss Loss { get; set; } = TwoTowerLoss.InBatchSoftmax;

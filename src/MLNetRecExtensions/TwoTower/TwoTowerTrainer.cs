@@ -98,7 +98,7 @@ internal sealed class TwoTowerTrainer
         int b = rowIds.Length, d = _network.Dimension;
         var items = rowIds.Select(r => _rows.Items[r]).ToArray();
         var users = rowIds.Select(r => _rows.User.Users[r]).ToArray();
-        var userInput = _network.UserInput(_rows.User, rowIds, items);
+        var userInput = _network.UserInput(_rows.User, rowIds);
         var uRaw = _network.UserTower.Forward(userInput);
 
         int[] candidates, targets;
