@@ -20,6 +20,7 @@ internal sealed class TowerInput
 /// </summary>
 internal sealed class Tower
 {
+    private readonly Dictionary<Embedding, (float[] Values, bool[] Touched)> _denseScratch = new(ReferenceEqualityComparer.Instance);
     private float[] _concatenated = [];
 
     public Tower(Embedding[] fields, int continuousWidth, int[]? hiddenLayers, int outputSize, int seed)
@@ -73,7 +74,7 @@ internal sealed class Tower
         int n = input.Rows;
         if (Mlp == null)
         {
-            sink.Add(Fields[0], Fields[0].BackwardMean(input.Fields[0].Offsets, input.Fields[0].Indices, dOutput));
+            sink.Add(Fields[0], PooledGradient(Fields[0], input.Fields[0], dOutput));
             return;
         }
         var dInput = new float[n * InputSize];
@@ -84,8 +85,50 @@ internal sealed class Tower
             int d = Fields[f].Dimension;
             var dPooled = new float[n * d];
             for (int r = 0; r < n; r++) dInput.AsSpan(r * InputSize + column, d).CopyTo(dPooled.AsSpan(r * d, d));
-            sink.Add(Fields[f], Fields[f].BackwardMean(input.Fields[f].Offsets, input.Fields[f].Indices, dPooled));
+            sink.Add(Fields[f], PooledGradient(Fields[f], input.Fields[f], dPooled));
             column += d;
         }
+    }
+
+    /// <summary>
+    /// Sparse gradient of mean pooling (as <see cref="Embedding.BackwardMean"/>). When the bags hold many ids relative
+    /// to the table (long histories), it accumulates into a dense scratch table and compacts the touched rows, which
+    /// avoids sorting and searching every occurrence.
+    /// </summary>
+    internal SparseRowGradient PooledGradient(Embedding table, Bags bags, ReadOnlySpan<float> dPooled)
+    {
+        int occurrences = bags.Indices.Length, d = table.Dimension;
+        if (occurrences < 4 * bags.Count || occurrences < table.Count / 4)
+            return table.BackwardMean(bags.Offsets, bags.Indices, dPooled);
+        if (!_denseScratch.TryGetValue(table, out var scratch))
+            _denseScratch[table] = scratch = (new float[table.Weights.Length], new bool[table.Count]);
+        var (dense, mark) = scratch;
+        var touched = new List<int>();
+        for (int b = 0; b < bags.Count; b++)
+        {
+            int start = bags.Offsets[b], end = bags.Offsets[b + 1];
+            if (end == start) continue;
+            float scale = 1f / (end - start);
+            var upstream = dPooled.Slice(b * d, d);
+            for (int j = start; j < end; j++)
+            {
+                int id = bags.Indices[j];
+                if (!mark[id]) { mark[id] = true; touched.Add(id); }
+                var row = dense.AsSpan(id * d, d);
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(upstream, scale, row, row);
+            }
+        }
+        touched.Sort();
+        var values = new float[touched.Count * d];
+        for (int s = 0; s < touched.Count; s++)
+        {
+            var row = dense.AsSpan(touched[s] * d, d);
+            row.CopyTo(values.AsSpan(s * d, d));
+            row.Clear();
+            mark[touched[s]] = false;
+        }
+        var sources = Enumerable.Range(0, touched.Count).ToArray();
+        var scales = Enumerable.Repeat(1f, touched.Count).ToArray();
+        return SparseRowGradient.Accumulate(touched.ToArray(), d, values, sources, scales);
     }
 }

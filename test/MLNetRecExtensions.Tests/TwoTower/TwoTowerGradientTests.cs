@@ -104,3 +104,26 @@ public sealed class TwoTowerGradientTests
         GradientCheck.AssertMatches("dV", v, dV, Direct);
     }
 }
+
+/// <summary>The tower's dense-scratch path for long bags equals the embedding's sparse mean-pooling gradient.</summary>
+[TestClass]
+public sealed class TowerPoolingTests
+{
+    [TestMethod]
+    public void DenseScratchGradientOfLongBagsEqualsTheSparseGradient()
+    {
+        var table = new MLNetRecExtensions.Numerics.Embedding(10, 3, 0.5f, 1);
+        var tower = new Tower([table], 0, null, 3, 1);
+        // Three bags of 6, 5 and 7 ids (repeats included): 18 ids ≥ 4 per bag, so the dense path is taken.
+        int[][] rows = [[0, 1, 2, 2, 9, 4], [3, 3, 3, 1, 0], [5, 6, 7, 8, 9, 0, 1]];
+        var bags = Bags.From(rows);
+        var upstream = GradientCheck.Random(4, 3 * 3);
+        for (int repeat = 0; repeat < 2; repeat++) // the second call checks the scratch was cleared
+        {
+            var dense = tower.PooledGradient(table, bags, upstream);
+            var sparse = table.BackwardMean(bags.Offsets, bags.Indices, upstream);
+            CollectionAssert.AreEqual(sparse.Rows, dense.Rows);
+            for (int j = 0; j < sparse.Values.Length; j++) Assert.AreEqual(sparse.Values[j], dense.Values[j], 1e-6f);
+        }
+    }
+}
