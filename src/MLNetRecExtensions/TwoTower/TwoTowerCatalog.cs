@@ -14,7 +14,7 @@ public static class TwoTowerCatalog
     /// <param name="learningRate">Adam step size.</param>
     public static TwoTowerEstimator TwoTower(this RecommendersCatalog.TrainerCatalog catalog,
         string userColumnName = Data.InteractionColumns.User, string itemColumnName = Data.InteractionColumns.Item,
-        int embeddingDimension = 64, int numberOfEpochs = 20, float learningRate = 0.003f)
+        int embeddingDimension = 64, int numberOfEpochs = 12, float learningRate = 0.003f)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new TwoTowerEstimator(catalog.Context, new TwoTowerOptions

@@ -136,11 +136,11 @@ public sealed class TwoTowerOptions
     /// <summary>Step size. Default 0.003.</summary>
     public float LearningRate { get; set; } = 0.003f;
 
-    /// <summary>Passes over the training rows. Default 20.</summary>
-    public int NumberOfEpochs { get; set; } = 20;
+    /// <summary>Passes over the training rows. Default 12.</summary>
+    public int NumberOfEpochs { get; set; } = 12;
 
-    /// <summary>Positives per mini-batch. Default 512.</summary>
-    public int BatchSize { get; set; } = 512;
+    /// <summary>Positives per mini-batch (and, for in-batch softmax, candidates per row). Default 1024.</summary>
+    public int BatchSize { get; set; } = 1024;
 
     /// <summary>Seed of initialisation, shuffling and sampling; a fixed seed gives identical models. Default 42.</summary>
     public int Seed { get; set; } = 42;
