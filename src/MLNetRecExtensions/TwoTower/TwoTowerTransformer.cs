@@ -79,12 +79,14 @@ public sealed class TwoTowerTransformer : ChainDelegatingTransformer, IEmbedding
     /// <summary>
     /// The user embedding (unit length for cosine) of ANY user-side inputs — a known user with new features, or a new
     /// user from features only (cold start). Rank items with <c>ExactTopK.Search</c> against <see cref="ItemEmbeddings"/>.
+    /// Thread-safe (calls are serialized).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside its key space or an array has the wrong length (the message names the member).</exception>
     public float[] ComputeUserEmbedding(TwoTowerUserFeatures features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        return _network.EmbedUsers(ToRows(features));
+        var rows = ToRows(features);
+        lock (_network) return _network.EmbedUsers(rows); // the towers keep their activations between calls
     }
 
     /// <summary>
@@ -101,7 +103,7 @@ public sealed class TwoTowerTransformer : ChainDelegatingTransformer, IEmbedding
         var schema = TwoTowerSchema.ResolveFeatures(rows.Schema, Options, _network.Schema.UserCount, _network.Schema.ItemCount, includeItemFeatures: false);
         _network.Schema.RequireSameUserFeatures(schema, Options);
         var features = TwoTowerDataReader.ReadUserFeatures(rows, Options, _network.Schema);
-        return new EmbeddingTable(features.Count, Dimension, _network.EmbedUsers(features));
+        lock (_network) return new EmbeddingTable(features.Count, Dimension, _network.EmbedUsers(features));
     }
 
     /// <inheritdoc />

@@ -63,5 +63,16 @@ public sealed class TwoTowerExamplesTests
         // A new user embedded from a history only differs from one with another history.
         CollectionAssert.AreNotEqual(model.ComputeUserEmbedding(new TwoTowerUserFeatures { History = [1] }),
             model.ComputeUserEmbedding(new TwoTowerUserFeatures { History = [2] }));
+
+        // Rows of features only (no user column): key 0 in a history (an unknown item) is skipped, an empty history pools to zero.
+        var probe = ml.Data.LoadFromEnumerable(new[] { new HistoryRow { History = [0, 3] }, new HistoryRow { History = [] } });
+        var table = model.ComputeUserEmbeddings(probe);
+        CollectionAssert.AreEqual(model.ComputeUserEmbedding(new TwoTowerUserFeatures { History = [2] }), table.Row(0).ToArray());
+        CollectionAssert.AreEqual(model.FallbackUserEmbedding, table.Row(1).ToArray());
+    }
+
+    private sealed class HistoryRow
+    {
+        [KeyType(5)] public uint[] History { get; set; } = [];
     }
 }
