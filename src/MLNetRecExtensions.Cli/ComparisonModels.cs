@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MLNetRecExtensions.Evaluation;
 using MLNetRecExtensions.Factorization;
+using MLNetRecExtensions.TwoTower;
 
 namespace MLNetRecExtensions.Cli;
 
@@ -17,6 +18,8 @@ internal static class ComparisonModels
         comparison.Add("iALS (WALS, w0=1)", trainers.ImplicitAls(new ImplicitAlsTrainer.Options { Seed = seed }));
         // The same model trained on positives only: the folding baseline the unobserved weight corrects.
         comparison.Add("iALS positives only (w0=0)", trainers.ImplicitAls(new ImplicitAlsTrainer.Options { Seed = seed, UnobservedWeight = 0 }));
+        // YouTube-DNN style candidate generation: user tower = user ID + mean-pooled training history, in-batch softmax with log-Q.
+        comparison.Add("Two-tower (in-batch, log-Q)", trainers.TwoTower(new TwoTowerOptions { Seed = seed }));
         return comparison;
     }
 }
