@@ -31,28 +31,8 @@ public sealed class BinaryLeaderboard
     private static string F(double v) => v.ToString("0.0000", CultureInfo.InvariantCulture);
 
     /// <summary>The leaderboard as Markdown: a title line and a pipe table.</summary>
-    public string ToMarkdown()
-    {
-        var sb = new StringBuilder();
-        sb.AppendLine($"# Binary classifiers — {Dataset}").AppendLine();
-        sb.AppendLine("| " + string.Join(" | ", Headers) + " |");
-        sb.AppendLine("|" + string.Join("|", Headers.Select((_, i) => i == 0 ? "---" : "---:")) + "|");
-        foreach (var row in Rows) sb.AppendLine("| " + string.Join(" | ", row) + " |");
-        return sb.ToString();
-    }
+    public string ToMarkdown() => $"# Binary classifiers — {Dataset}{Environment.NewLine}{Environment.NewLine}" + TableText.Markdown(Headers, Rows);
 
     /// <summary>The leaderboard as a plain-text table with aligned columns.</summary>
-    public string ToText()
-    {
-        var rows = Rows;
-        var widths = Headers.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
-        string Line(IReadOnlyList<string> cells) =>
-            string.Join("  ", cells.Select((x, c) => c == 0 ? x.PadRight(widths[c]) : x.PadLeft(widths[c])));
-        var sb = new StringBuilder();
-        sb.AppendLine(Dataset);
-        sb.AppendLine(Line(Headers));
-        sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in rows) sb.AppendLine(Line(row));
-        return sb.ToString();
-    }
+    public string ToText() => Dataset + Environment.NewLine + TableText.Plain(Headers, Rows);
 }

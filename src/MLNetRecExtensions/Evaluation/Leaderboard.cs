@@ -64,23 +64,10 @@ public sealed class Leaderboard
         sb.AppendLine($"# Leaderboard — {Dataset}").AppendLine();
         var users = Entries.Count > 0 ? Entries[0].Ranking.UsersEvaluated : 0;
         sb.AppendLine($"Top-{K} against the full catalog, training items excluded; {users} users evaluated.").AppendLine();
-        sb.AppendLine("| " + string.Join(" | ", Headers) + " |");
-        sb.AppendLine("|" + string.Join("|", Headers.Select((_, i) => i == 0 ? "---" : "---:")) + "|");
-        foreach (var row in Rows) sb.AppendLine("| " + string.Join(" | ", row) + " |");
+        sb.Append(TableText.Markdown(Headers, Rows));
         return sb.ToString();
     }
 
     /// <summary>The leaderboard as a plain-text table with aligned columns, for consoles and logs.</summary>
-    public string ToText()
-    {
-        var rows = Rows;
-        var widths = Headers.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
-        string Line(IReadOnlyList<string> cells) =>
-            string.Join("  ", cells.Select((x, c) => c == 0 ? x.PadRight(widths[c]) : x.PadLeft(widths[c])));
-        var sb = new StringBuilder();
-        sb.AppendLine(Line(Headers));
-        sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in rows) sb.AppendLine(Line(row));
-        return sb.ToString();
-    }
+    public string ToText() => TableText.Plain(Headers, Rows);
 }
