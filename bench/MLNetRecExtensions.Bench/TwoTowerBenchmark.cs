@@ -192,65 +192,13 @@ internal static class TwoTowerQualityReport
 }
 
 /// <summary>ML-100K interactions joined with u.user (age, gender, occupation) and u.item (19 genre flags).</summary>
-internal sealed class MovieLensFeatureRows
+internal sealed class MovieLensFeatureRows(MovieLensSideFeatures side)
 {
-    private readonly InteractionData _data;
-    private readonly float[] _age;
-    private readonly int[] _gender, _occupation, _genderCount, _occupationCount;
-    private readonly float[][] _genres;
+    public static MovieLensFeatureRows Create(InteractionData data, string userPath, string itemPath) =>
+        new(MovieLensSideFeatures.Read(userPath, itemPath, data));
 
-    private MovieLensFeatureRows(InteractionData data, float[] age, int[] gender, int[] occupation, float[][] genres, int genders, int occupations)
-    {
-        _data = data;
-        _age = age;
-        _gender = gender;
-        _occupation = occupation;
-        _genres = genres;
-        _genderCount = [genders];
-        _occupationCount = [occupations];
-    }
+    public TwoTowerUserFeatures FeaturesOf(int user) =>
+        new() { Categoricals = [side.GenderIndex(user), side.OccupationIndex(user)], Continuous = [side.UserAge[user]] };
 
-    public static MovieLensFeatureRows Create(InteractionData data, string userPath, string itemPath)
-    {
-        var side = MovieLensSideFeatures.Read(userPath, itemPath, data);
-        var genders = side.UserGender.Distinct().Order().ToList();
-        var occupations = side.UserOccupation.Distinct().Order().ToList();
-        var age = side.UserAge;
-        var gender = side.UserGender.Select(g => genders.IndexOf(g)).ToArray();
-        var occupation = side.UserOccupation.Select(o => occupations.IndexOf(o)).ToArray();
-        int genreCount = MovieLensSideFeatures.GenreNames.Count;
-        var genres = Enumerable.Range(0, data.ItemCount)
-            .Select(i => Enumerable.Range(0, genreCount).Select(g => side.HasGenre(i, g) ? 1f : 0f).ToArray()).ToArray();
-        return new MovieLensFeatureRows(data, age, gender, occupation, genres, genders.Count, occupations.Count);
-    }
-
-    public TwoTowerUserFeatures FeaturesOf(int user) => new() { Categoricals = [_gender[user], _occupation[user]], Continuous = [_age[user]] };
-
-    public IDataView ToDataView(MLContext ml, InteractionData rows)
-    {
-        var list = new Row[rows.Count];
-        for (int r = 0; r < rows.Count; r++)
-        {
-            int u = rows.Users[r], i = rows.Items[r];
-            list[r] = new Row { UserId = (uint)u, ItemId = (uint)i, Label = 1f, Age = _age[u], Gender = (uint)_gender[u], Occupation = (uint)_occupation[u], Genres = _genres[i] };
-        }
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema["UserId"].ColumnType = new KeyDataViewType(typeof(uint), _data.UserCount);
-        schema["ItemId"].ColumnType = new KeyDataViewType(typeof(uint), _data.ItemCount);
-        schema["Gender"].ColumnType = new KeyDataViewType(typeof(uint), _genderCount[0]);
-        schema["Occupation"].ColumnType = new KeyDataViewType(typeof(uint), _occupationCount[0]);
-        schema["Genres"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, MovieLensSideFeatures.GenreNames.Count);
-        return ml.Data.LoadFromEnumerable(list, schema);
-    }
-
-    private sealed class Row
-    {
-        public uint UserId { get; set; }
-        public uint ItemId { get; set; }
-        public float Label { get; set; }
-        public float Age { get; set; }
-        public uint Gender { get; set; }
-        public uint Occupation { get; set; }
-        public float[] Genres { get; set; } = [];
-    }
+    public IDataView ToDataView(MLContext ml, InteractionData rows) => side.ToDataView(ml, rows);
 }

@@ -24,6 +24,7 @@ internal static class CompareCommand
         {
             K = arguments.K,
             ItemGroups = dataset.ItemGroups,
+            DataViewFactory = dataset.SideFeatures is { } side ? rows => side.ToDataView(ml, rows) : null,
             Progress = new SynchronousProgress<ComparisonProgress>(p =>
             {
                 if (p.Stage == "fit") AnsiConsole.MarkupLine($"[grey][[{p.ModelIndex + 1}/{p.ModelCount}]][/] {Markup.Escape(p.Model)}: fitting…");

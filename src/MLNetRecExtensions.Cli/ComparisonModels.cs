@@ -20,6 +20,11 @@ internal static class ComparisonModels
         comparison.Add("iALS positives only (w0=0)", trainers.ImplicitAls(new ImplicitAlsTrainer.Options { Seed = seed, UnobservedWeight = 0 }));
         // YouTube-DNN style candidate generation: user tower = user ID + mean-pooled training history, in-batch softmax with log-Q.
         comparison.Add("Two-tower (in-batch, log-Q)", trainers.TwoTower(new TwoTowerOptions { Seed = seed }));
+        if (dataset.SideFeatures != null)
+            comparison.Add("Two-tower + side features", trainers.TwoTower(new TwoTowerOptions
+            {
+                Seed = seed, CategoricalColumnNames = ["Gender", "Occupation"], ContinuousColumnNames = ["Age"], ItemContinuousColumnNames = ["Genres"],
+            }));
         return comparison;
     }
 }

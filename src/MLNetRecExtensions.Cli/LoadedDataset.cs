@@ -3,7 +3,7 @@ using MLNetRecExtensions.Data;
 namespace MLNetRecExtensions.Cli;
 
 /// <summary>The interactions a command works on, with item group labels when the dataset has them.</summary>
-internal sealed record LoadedDataset(string Name, InteractionData Interactions, int[]? ItemGroups)
+internal sealed record LoadedDataset(string Name, InteractionData Interactions, int[]? ItemGroups, MovieLensSideFeatures? SideFeatures = null)
 {
     /// <summary>True when the labels are ratings (not all equal), so rating models and RMSE make sense.</summary>
     public bool HasRatings
@@ -18,11 +18,21 @@ internal sealed record LoadedDataset(string Name, InteractionData Interactions, 
     public static LoadedDataset Load(DatasetSpec spec, int seed) => spec.Kind switch
     {
         "synthetic" => FromSynthetic(seed),
-        "movielens-100k" => new LoadedDataset($"MovieLens 100K ({spec.Path})", InteractionLoaders.ReadMovieLens100K(spec.Path!), null),
+        "movielens-100k" => FromMovieLens100K(spec.Path!),
         "movielens-1m" => new LoadedDataset($"MovieLens 1M ({spec.Path})", InteractionLoaders.ReadMovieLens1M(spec.Path!), null),
         "csv" => new LoadedDataset($"CSV ({spec.Path})", InteractionLoaders.ReadMlNetTutorialCsv(spec.Path!), null),
         _ => throw new UsageException($"unknown dataset kind '{spec.Kind}'"),
     };
+
+    // u.user and u.item beside u.data add demographics and genres for feature-aware models.
+    private static LoadedDataset FromMovieLens100K(string path)
+    {
+        var data = InteractionLoaders.ReadMovieLens100K(path);
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string users = Path.Combine(dir, "u.user"), items = Path.Combine(dir, "u.item");
+        var side = File.Exists(users) && File.Exists(items) ? MovieLensSideFeatures.Read(users, items, data) : null;
+        return new LoadedDataset($"MovieLens 100K ({path})", data, null, side);
+    }
 
     private static LoadedDataset FromSynthetic(int seed)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace MLNetRecExtensions.Data;
 
@@ -24,6 +26,64 @@ public sealed class MovieLensSideFeatures
         UserOccupation = userOccupation;
         ItemGenres = itemGenres;
         ItemTitles = itemTitles;
+        Genders = userGender.Distinct().Order(StringComparer.Ordinal).ToArray();
+        Occupations = userOccupation.Distinct().Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Distinct genders, sorted; <c>Gender</c> key k + 1 of <see cref="ToDataView"/> is <c>Genders[k]</c>.</summary>
+    public IReadOnlyList<string> Genders { get; }
+    /// <summary>Distinct occupations, sorted; <c>Occupation</c> key k + 1 of <see cref="ToDataView"/> is <c>Occupations[k]</c>.</summary>
+    public IReadOnlyList<string> Occupations { get; }
+
+    /// <summary>0-based index of user <paramref name="user"/>'s gender in <see cref="Genders"/>.</summary>
+    public int GenderIndex(int user) => Array.BinarySearch((string[])Genders, UserGender[user], StringComparer.Ordinal);
+    /// <summary>0-based index of user <paramref name="user"/>'s occupation in <see cref="Occupations"/>.</summary>
+    public int OccupationIndex(int user) => Array.BinarySearch((string[])Occupations, UserOccupation[user], StringComparer.Ordinal);
+
+    /// <summary>
+    /// The interactions <paramref name="rows"/> joined with the side features: the columns of
+    /// <see cref="InteractionData.ToDataView"/> (<c>UserId</c>, <c>ItemId</c>, <c>Label</c>) plus <c>Age</c> (Single),
+    /// <c>Gender</c> and <c>Occupation</c> (keys over <see cref="Genders"/>/<see cref="Occupations"/>) and <c>Genres</c>
+    /// (Vector&lt;Single, 19&gt; of 0/1 flags). <paramref name="rows"/> must use the key spaces these features were read for.
+    /// </summary>
+    public IDataView ToDataView(MLContext mlContext, InteractionData rows)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.UserCount != UserAge.Length || rows.ItemCount != ItemTitles.Length)
+            throw new ArgumentException($"The rows have {rows.UserCount} users and {rows.ItemCount} items; the side features were read for {UserAge.Length} and {ItemTitles.Length}.", nameof(rows));
+        int genres = GenreNames.Count;
+        var list = new FeatureRow[rows.Count];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int u = rows.Users[r], i = rows.Items[r];
+            var flags = new float[genres];
+            for (int g = 0; g < genres; g++) flags[g] = HasGenre(i, g) ? 1f : 0f;
+            // LoadFromEnumerable stores a scalar key property's value v as key v + 1, so rows carry 0-based indices.
+            list[r] = new FeatureRow
+            {
+                UserId = (uint)u, ItemId = (uint)i, Label = rows.Labels[r], Age = UserAge[u],
+                Gender = (uint)GenderIndex(u), Occupation = (uint)OccupationIndex(u), Genres = flags,
+            };
+        }
+        var schema = SchemaDefinition.Create(typeof(FeatureRow));
+        schema[InteractionColumns.User].ColumnType = new KeyDataViewType(typeof(uint), rows.UserCount);
+        schema[InteractionColumns.Item].ColumnType = new KeyDataViewType(typeof(uint), rows.ItemCount);
+        schema[nameof(FeatureRow.Gender)].ColumnType = new KeyDataViewType(typeof(uint), Genders.Count);
+        schema[nameof(FeatureRow.Occupation)].ColumnType = new KeyDataViewType(typeof(uint), Occupations.Count);
+        schema[nameof(FeatureRow.Genres)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, genres);
+        return mlContext.Data.LoadFromEnumerable(list, schema);
+    }
+
+    private sealed class FeatureRow
+    {
+        [ColumnName(InteractionColumns.User)] public uint UserId { get; set; }
+        [ColumnName(InteractionColumns.Item)] public uint ItemId { get; set; }
+        [ColumnName(InteractionColumns.Label)] public float Label { get; set; }
+        public float Age { get; set; }
+        public uint Gender { get; set; }
+        public uint Occupation { get; set; }
+        public float[] Genres { get; set; } = [];
     }
 
     /// <summary>Age of each user, by user index.</summary>

@@ -18,6 +18,14 @@ public sealed class ComparisonOptions
     /// </summary>
     public int PairScoringBatchUsers { get; set; } = 256;
 
+    /// <summary>
+    /// Builds the <see cref="Microsoft.ML.IDataView"/> every model is fitted on and scored with from interactions, e.g.
+    /// to join side-feature columns (<see cref="Data.MovieLensSideFeatures.ToDataView"/>) that feature-aware models
+    /// read. It must keep the <c>UserId</c>, <c>ItemId</c> and <c>Label</c> columns of
+    /// <see cref="Data.InteractionData.ToDataView"/>. Default null: <see cref="Data.InteractionData.ToDataView"/>.
+    /// </summary>
+    public Func<Data.InteractionData, Microsoft.ML.IDataView>? DataViewFactory { get; set; }
+
     /// <summary>Receives a report as each model starts fitting, recommending and evaluating. Default null.</summary>
     public IProgress<ComparisonProgress>? Progress { get; set; }
 }

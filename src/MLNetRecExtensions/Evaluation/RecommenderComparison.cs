@@ -64,8 +64,9 @@ public sealed class RecommenderComparison
         if (options.ItemGroups != null && options.ItemGroups.Length != split.Train.ItemCount)
             throw new ArgumentException($"{nameof(ComparisonOptions.ItemGroups)} has {options.ItemGroups.Length} entries for {split.Train.ItemCount} items.", nameof(options));
 
-        var trainView = split.Train.ToDataView(_mlContext);
-        var testView = split.Test.ToDataView(_mlContext);
+        Func<InteractionData, IDataView> toView = options.DataViewFactory ?? (d => d.ToDataView(_mlContext));
+        var trainView = toView(split.Train);
+        var testView = toView(split.Test);
         var seen = UserItemMatrix.FromInteractions(split.Train);
         var test = UserItemMatrix.FromInteractions(split.Test);
         var users = Enumerable.Range(0, test.UserCount).Where(u => test.RowStart[u + 1] > test.RowStart[u]).ToArray();
@@ -91,7 +92,7 @@ public sealed class RecommenderComparison
             var embedding = FindEmbeddingModel(model);
             var ranked = embedding != null
                 ? RankByEmbeddings(embedding, users, seen, options.K)
-                : RankByPairScores(model, users, seen, options.K, options.PairScoringBatchUsers);
+                : RankByPairScores(model, users, seen, options.K, options.PairScoringBatchUsers, toView);
             double microsPerUser = users.Length == 0 ? 0 : watch.Elapsed.TotalMicroseconds / users.Length;
 
             Report("evaluate");
@@ -119,7 +120,8 @@ public sealed class RecommenderComparison
         return ranked;
     }
 
-    private int[]?[] RankByPairScores(ITransformer model, int[] users, UserItemMatrix seen, int k, int batchUsers)
+    private static int[]?[] RankByPairScores(ITransformer model, int[] users, UserItemMatrix seen, int k, int batchUsers,
+        Func<InteractionData, IDataView> toView)
     {
         var ranked = new int[]?[seen.UserCount];
         int itemCount = seen.ItemCount;
@@ -133,7 +135,7 @@ public sealed class RecommenderComparison
                     if (!seen.Contains(u, i)) { pairUsers.Add(u); pairItems.Add(i); }
             if (pairUsers.Count == 0) continue;
             var pairs = new InteractionData(seen.UserCount, itemCount, pairUsers.ToArray(), pairItems.ToArray(), new float[pairUsers.Count]);
-            var scores = ReadScores(model.Transform(pairs.ToDataView(_mlContext)));
+            var scores = ReadScores(model.Transform(toView(pairs)));
             int p = 0;
             foreach (var u in batch)
             {

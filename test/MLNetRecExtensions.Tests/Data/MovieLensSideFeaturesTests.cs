@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNetRecExtensions.Data;
 
 namespace MLNetRecExtensions.Tests.Data;
@@ -20,6 +22,24 @@ public sealed class MovieLensSideFeaturesTests
         var genres = Enumerable.Range(0, 19).Where(g => features.HasGenre(toyStory, g)).Select(g => MovieLensSideFeatures.GenreNames[g]).ToArray();
         CollectionAssert.AreEqual(new[] { "Animation", "Children's", "Comedy" }, genres);
         Assert.AreEqual(21, features.UserOccupation.Distinct().Count());
+    }
+
+    [TestMethod]
+    public void DataViewJoinsTheFeaturesOfEachRow()
+    {
+        var data = InteractionLoaders.ReadMovieLens100K(TestData.RequireFile("movielens-100k", "u.data"));
+        var features = MovieLensSideFeatures.Read(TestData.RequireFile("movielens-100k", "u.user"), TestData.RequireFile("movielens-100k", "u.item"), data);
+        var ml = new MLContext(1);
+        // u.data line 1 is "196\t242\t3\t881250949"; u.user 196 is "196|49|M|writer|55105"; u.item 242 (Kolya) is a Comedy.
+        var view = features.ToDataView(ml, data.Subset([0]));
+        Assert.AreEqual(21UL, ((KeyDataViewType)view.Schema["Occupation"].Type).Count);
+        Assert.AreEqual(49f, view.GetColumn<float>("Age").Single());
+        uint occupationKey = view.GetColumn<uint>("Occupation").Single();
+        Assert.AreEqual("writer", features.Occupations[(int)occupationKey - 1]);
+        var genres = view.GetColumn<float[]>("Genres").Single();
+        Assert.AreEqual(1f, genres[MovieLensSideFeatures.GenreNames.ToList().IndexOf("Comedy")]);
+        Assert.AreEqual(1f, genres.Sum());
+        Assert.AreEqual((uint)data.Users[0] + 1, view.GetColumn<uint>(InteractionColumns.User).Single());
     }
 
     [TestMethod]
