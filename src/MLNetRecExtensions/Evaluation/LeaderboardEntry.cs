@@ -6,6 +6,6 @@ namespace MLNetRecExtensions.Evaluation;
 /// <param name="Rating">RMSE/MAE on the test rows, for models added as rating predictors; otherwise null.</param>
 /// <param name="FitSeconds">Wall time of <c>Fit</c> on the training split.</param>
 /// <param name="RecommendMicrosecondsPerUser">Wall time of ranking the catalog per evaluated user.</param>
-/// <param name="ScoringPath">"embeddings" when ranked through <see cref="Retrieval.IEmbeddingModel"/>, "pairs" when by scoring (user, item) rows.</param>
+/// <param name="ScoringPath">"embeddings" when ranked through <see cref="Retrieval.IEmbeddingModel"/>, "pairs" when by scoring (user, item) rows, "own" for an <see cref="IRecommenderTrainer"/>.</param>
 public sealed record LeaderboardEntry(string Model, RankingReport Ranking, RatingReport? Rating, double FitSeconds,
     double RecommendMicrosecondsPerUser, string ScoringPath);

@@ -22,7 +22,8 @@ namespace MLNetRecExtensions.Evaluation;
 public sealed class RecommenderComparison
 {
     private readonly MLContext _mlContext;
-    private readonly List<(string Name, IEstimator<ITransformer> Estimator, bool PredictsRatings)> _models = [];
+    // Each model is either an ML.NET estimator or an IRecommenderTrainer.
+    private readonly List<(string Name, IEstimator<ITransformer>? Estimator, IRecommenderTrainer? Trainer, bool PredictsRatings)> _models = [];
 
     /// <summary>Creates an empty comparison.</summary>
     public RecommenderComparison(MLContext mlContext)
@@ -41,10 +42,23 @@ public sealed class RecommenderComparison
     /// <exception cref="ArgumentException">The name is empty or already used.</exception>
     public RecommenderComparison Add(string name, IEstimator<ITransformer> estimator, bool predictsRatings = false)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(estimator);
+        return Add(name, estimator, null, predictsRatings);
+    }
+
+    /// <summary>Adds a recommender that is not a single ML.NET estimator (ranked by its own <see cref="IRecommender.Recommend"/>).</summary>
+    /// <exception cref="ArgumentException">The name is empty or already used.</exception>
+    public RecommenderComparison Add(string name, IRecommenderTrainer trainer)
+    {
+        ArgumentNullException.ThrowIfNull(trainer);
+        return Add(name, null, trainer, predictsRatings: false);
+    }
+
+    private RecommenderComparison Add(string name, IEstimator<ITransformer>? estimator, IRecommenderTrainer? trainer, bool predictsRatings)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (_models.Any(m => m.Name == name)) throw new ArgumentException($"A model named '{name}' was already added.", nameof(name));
-        _models.Add((name, estimator, predictsRatings));
+        _models.Add((name, estimator, trainer, predictsRatings));
         return this;
     }
 
@@ -79,26 +93,31 @@ public sealed class RecommenderComparison
         var entries = new List<LeaderboardEntry>();
         for (int m = 0; m < _models.Count; m++)
         {
-            var (name, estimator, predictsRatings) = _models[m];
+            var (name, estimator, trainer, predictsRatings) = _models[m];
             void Report(string stage) => options.Progress?.Report(new ComparisonProgress(name, stage, m, _models.Count));
 
             Report("fit");
             var watch = Stopwatch.StartNew();
-            var model = estimator.Fit(trainView);
+            var model = estimator?.Fit(trainView);
+            var recommender = trainer?.Fit(split.Train);
             double fitSeconds = watch.Elapsed.TotalSeconds;
 
             Report("recommend");
             watch.Restart();
-            var embedding = FindEmbeddingModel(model);
-            var ranked = embedding != null
-                ? RankByEmbeddings(embedding, users, seen, options.K)
-                : RankByPairScores(model, users, seen, options.K, options.PairScoringBatchUsers, toView);
+            var embedding = model == null ? null : FindEmbeddingModel(model);
+            string path = recommender != null ? "own" : embedding != null ? "embeddings" : "pairs";
+            var ranked = path switch
+            {
+                "own" => RankByRecommender(recommender!, users, seen.UserCount, options.K),
+                "embeddings" => RankByEmbeddings(embedding!, users, seen, options.K),
+                _ => RankByPairScores(model!, users, seen, options.K, options.PairScoringBatchUsers, toView),
+            };
             double microsPerUser = users.Length == 0 ? 0 : watch.Elapsed.TotalMicroseconds / users.Length;
 
             Report("evaluate");
             var ranking = RankingEvaluator.Evaluate(ranked, test, options.K, evaluation);
-            var rating = predictsRatings ? EvaluateRatings(model, testView, split.Test.Labels) : null;
-            entries.Add(new LeaderboardEntry(name, ranking, rating, fitSeconds, microsPerUser, embedding != null ? "embeddings" : "pairs"));
+            var rating = predictsRatings ? EvaluateRatings(model!, testView, split.Test.Labels) : null;
+            entries.Add(new LeaderboardEntry(name, ranking, rating, fitSeconds, microsPerUser, path));
             Report("done");
         }
         return new Leaderboard(dataset, options.K, entries);
@@ -111,6 +130,14 @@ public sealed class RecommenderComparison
         IEnumerable<ITransformer> chain => chain.Reverse().Select(FindEmbeddingModel).FirstOrDefault(e => e != null),
         _ => null,
     };
+
+    private static int[]?[] RankByRecommender(IRecommender recommender, int[] users, int userCount, int k)
+    {
+        var lists = recommender.Recommend(users, k);
+        var ranked = new int[]?[userCount];
+        for (int q = 0; q < users.Length; q++) ranked[users[q]] = lists[q];
+        return ranked;
+    }
 
     private static int[]?[] RankByEmbeddings(IEmbeddingModel model, int[] users, UserItemMatrix seen, int k)
     {

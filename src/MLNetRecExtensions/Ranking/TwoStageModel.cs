@@ -10,7 +10,7 @@ namespace MLNetRecExtensions.Ranking;
 /// A fitted two-stage recommender (<see cref="TwoStageRecommender.Fit"/>): a candidate generator with embeddings that
 /// proposes N unseen items per user, and a ranker that re-orders them by its <c>Score</c>.
 /// </summary>
-public sealed class TwoStageModel
+public sealed class TwoStageModel : Evaluation.IRecommender
 {
     private readonly IProgress<TwoStageProgress>? _progress;
 
@@ -119,4 +119,7 @@ public sealed class TwoStageModel
         }
         return result;
     }
+
+    /// <summary>The re-ranked top <paramref name="k"/> of <see cref="Recommend(IReadOnlyList{int}, int)"/>, for the comparison harness.</summary>
+    int[][] Evaluation.IRecommender.Recommend(IReadOnlyList<int> users, int k) => Recommend(users, k).Reranked;
 }

@@ -26,7 +26,7 @@ namespace MLNetRecExtensions.Ranking;
 /// ranking trainers require. Deterministic for a fixed <see cref="TwoStageOptions.Seed"/> when the generator and the
 /// ranker are (ML.NET trainers take their seed from the <see cref="MLContext"/>).</para>
 /// </remarks>
-public sealed class TwoStageRecommender
+public sealed class TwoStageRecommender : Evaluation.IRecommenderTrainer
 {
     private readonly IEstimator<ITransformer> _candidateGenerator;
     private readonly IEstimator<ITransformer> _ranker;
@@ -191,4 +191,7 @@ public sealed class TwoStageRecommender
         if (options.FeatureSources == null || options.FeatureSources.Any(s => s == null))
             throw new ArgumentOutOfRangeException(nameof(options), "TwoStageOptions.FeatureSources is null or holds null; use an empty list for the core features only.");
     }
+
+    /// <inheritdoc />
+    Evaluation.IRecommender Evaluation.IRecommenderTrainer.Fit(InteractionData train) => Fit(train);
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetRecExtensions.Data;
+using MLNetRecExtensions.Evaluation;
 using MLNetRecExtensions.Factorization;
 using MLNetRecExtensions.Ranking;
 using static MLNetRecExtensions.Tests.TwoStage.TwoStageTestData;
@@ -119,6 +120,26 @@ public sealed class TwoStageRecommenderTests
         var report = new TwoStageRecommender(ml, ml.Recommenders().Trainers.Popularity(), ranker, options).Evaluate(split);
         Assert.IsTrue(report.Reranked.Ndcg > report.CandidateGenerator.Ndcg + 0.1,
             $"re-ranked NDCG@10 {report.Reranked.Ndcg:F4} vs popularity {report.CandidateGenerator.Ndcg:F4}");
+    }
+
+    [TestMethod]
+    public void ComparisonHarnessScoresTheTwoStagePipelineLikeItsOwnEvaluation()
+    {
+        var split = InteractionSplits.StratifiedByUser(HiddenGenre(), 0.75, 11);
+        TwoStageRecommender Create(MLContext ml) => new(ml, ml.Recommenders().Trainers.Popularity(),
+            ml.Ranking.Trainers.FastTree(labelColumnName: PairFeatureColumns.Label, featureColumnName: PairFeatureColumns.Features,
+                rowGroupColumnName: PairFeatureColumns.GroupId, numberOfTrees: 30),
+            new TwoStageOptions { CandidateCount = 100, K = 10, FeatureSources = [new LikedGenreSource()] });
+        var own = Create(new MLContext(1)).Evaluate(split);
+        var ml = new MLContext(1);
+        var board = new RecommenderComparison(ml)
+            .Add("popularity", ml.Recommenders().Trainers.Popularity())
+            .Add("two-stage", Create(ml))
+            .Run(split, "hidden genre");
+        Assert.AreEqual("own", board.Entries[1].ScoringPath);
+        Assert.AreEqual(own.Reranked.Ndcg, board.Entries[1].Ranking.Ndcg, 1e-12);
+        Assert.AreEqual(own.CandidateGenerator.Ndcg, board.Entries[0].Ranking.Ndcg, 1e-12);
+        Assert.IsTrue(board.Entries[1].Ranking.Ndcg > board.Entries[0].Ranking.Ndcg + 0.1);
     }
 
     [TestMethod]
