@@ -148,8 +148,7 @@ internal static class TwoTowerQualityReport
             UserCount = 600, ItemCount = 240, GroupCount = 6, InteractionsPerUser = 12, InGroupProbability = 1.0, ExplicitRatings = false, Seed = 7,
         });
         var split = InteractionSplits.StratifiedByUser(data.Interactions, 0.75, 42);
-        var all = new InteractionData(split.Train.UserCount, split.Train.ItemCount, [.. split.Train.Users, .. split.Test.Users],
-            [.. split.Train.Items, .. split.Test.Items], [.. split.Train.Labels, .. split.Test.Labels]);
+        var all = split.Combined();
         var evaluation = new RankingEvaluationOptions { ItemGroups = data.ItemGroups, InteractedItems = UserItemMatrix.FromInteractions(all) };
         Console.WriteLine("folding on colored groups (600 users, 240 items, 6 groups; lower is better):");
         Console.WriteLine($"{"loss",-40} {"folding",8} {"NDCG@10",8}");

@@ -8,7 +8,12 @@ namespace MLNetRecExtensions.Data;
 /// </summary>
 /// <param name="Train">Rows for training.</param>
 /// <param name="Test">Held-out rows.</param>
-public sealed record InteractionSplit(InteractionData Train, InteractionData Test);
+public sealed record InteractionSplit(InteractionData Train, InteractionData Test)
+{
+    /// <summary>Train rows followed by test rows (same key spaces), e.g. every interaction a user had for the folding score.</summary>
+    public InteractionData Combined() => new(Train.UserCount, Train.ItemCount, [.. Train.Users, .. Test.Users],
+        [.. Train.Items, .. Test.Items], [.. Train.Labels, .. Test.Labels], null, Train.UserIds, Train.ItemIds);
+}
 
 /// <summary>
 /// A train/test split of an <see cref="IDataView"/>. Both views have the input's schema (all columns, including

@@ -87,7 +87,7 @@ public sealed class RecommenderComparison
         var evaluation = new RankingEvaluationOptions
         {
             ItemGroups = options.ItemGroups,
-            InteractedItems = options.ItemGroups == null ? null : UserItemMatrix.FromInteractions(Concat(split.Train, split.Test)),
+            InteractedItems = options.ItemGroups == null ? null : UserItemMatrix.FromInteractions(split.Combined()),
         };
 
         var entries = new List<LeaderboardEntry>();
@@ -184,9 +184,6 @@ public sealed class RecommenderComparison
 
     private static RatingReport EvaluateRatings(ITransformer model, IDataView test, float[] labels) =>
         RatingEvaluator.Evaluate(ReadScores(model.Transform(test)), labels);
-
-    private static InteractionData Concat(InteractionData a, InteractionData b) =>
-        new(a.UserCount, a.ItemCount, [.. a.Users, .. b.Users], [.. a.Items, .. b.Items], [.. a.Labels, .. b.Labels]);
 
     /// <summary>Selects the k best candidates by score (descending; ties: lower item index first; NaN last).</summary>
     private static class TopK

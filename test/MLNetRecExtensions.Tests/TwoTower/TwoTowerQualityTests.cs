@@ -45,8 +45,7 @@ public sealed class TwoTowerQualityTests
         var ml = new MLContext(1);
         var split = InteractionSplits.StratifiedByUser(data.Interactions, 0.75, 42);
         var model = ml.Recommenders().Trainers.TwoTower(options).Fit(split.Train.ToDataView(ml));
-        var all = new InteractionData(split.Train.UserCount, split.Train.ItemCount, [.. split.Train.Users, .. split.Test.Users],
-            [.. split.Train.Items, .. split.Test.Items], [.. split.Train.Labels, .. split.Test.Labels]);
+        var all = split.Combined();
         var report = Evaluate(model, split, new RankingEvaluationOptions { ItemGroups = data.ItemGroups, InteractedItems = UserItemMatrix.FromInteractions(all) });
         return report.FoldingScore!.Value;
     }
