@@ -19,7 +19,8 @@ internal static class CompareCommand
         var split = dataset.Split(arguments.Split, arguments.Seed);
         AnsiConsole.MarkupLine($"Loaded {Markup.Escape(dataset.Name)}: train {split.Train.Count:N0} rows, test {split.Test.Count:N0} rows.");
 
-        var comparison = ComparisonModels.Create(ml, dataset, arguments.Seed);
+        var comparison = ComparisonModels.Create(ml, dataset, arguments.Seed,
+            line => AnsiConsole.MarkupLine($"[grey]      {Markup.Escape(line)}[/]"));
         var options = new ComparisonOptions
         {
             K = arguments.K,
@@ -45,11 +46,5 @@ internal static class CompareCommand
         LeaderboardChart.Save(board, chartPath);
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(markdownPath)} and {Markup.Escape(chartPath)}.");
         return 0;
-    }
-
-    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -8,8 +8,14 @@ namespace MLNetRecExtensions.Cli;
 /// <summary>The models <c>mlnet-rec compare</c> puts side by side, all built through the public catalog.</summary>
 internal static class ComparisonModels
 {
-    public static RecommenderComparison Create(MLContext ml, LoadedDataset dataset, int seed)
+    /// <param name="ml">The context.</param>
+    /// <param name="dataset">Decides which models apply (rating models need ratings, side-feature models side features).</param>
+    /// <param name="seed">Seed of every model.</param>
+    /// <param name="log">Receives per-epoch lines of the slower trainers.</param>
+    public static RecommenderComparison Create(MLContext ml, LoadedDataset dataset, int seed, Action<string> log)
     {
+        var epochs = new SynchronousProgress<TwoTowerProgress>(p =>
+            log($"epoch {p.Epoch}/{p.EpochCount}: loss {p.Loss:F4} ({p.Elapsed.TotalSeconds:F1} s)"));
         var trainers = ml.Recommenders().Trainers;
         var comparison = new RecommenderComparison(ml);
         comparison.Add("Popularity", trainers.Popularity());
@@ -19,11 +25,11 @@ internal static class ComparisonModels
         // The same model trained on positives only: the folding baseline the unobserved weight corrects.
         comparison.Add("iALS positives only (w0=0)", trainers.ImplicitAls(new ImplicitAlsTrainer.Options { Seed = seed, UnobservedWeight = 0 }));
         // YouTube-DNN style candidate generation: user tower = user ID + mean-pooled training history, in-batch softmax with log-Q.
-        comparison.Add("Two-tower (in-batch, log-Q)", trainers.TwoTower(new TwoTowerOptions { Seed = seed }));
+        comparison.Add("Two-tower (in-batch, log-Q)", trainers.TwoTower(new TwoTowerOptions { Seed = seed, Progress = epochs }));
         if (dataset.SideFeatures != null)
             comparison.Add("Two-tower + side features", trainers.TwoTower(new TwoTowerOptions
             {
-                Seed = seed, CategoricalColumnNames = ["Gender", "Occupation"], ContinuousColumnNames = ["Age"], ItemContinuousColumnNames = ["Genres"],
+                Seed = seed, Progress = epochs, CategoricalColumnNames = ["Gender", "Occupation"], ContinuousColumnNames = ["Age"], ItemContinuousColumnNames = ["Genres"],
             }));
         return comparison;
     }
