@@ -36,37 +36,10 @@ public sealed class NegativeSamplingEstimator : IEstimator<NegativeSamplingTrans
     {
         ArgumentNullException.ThrowIfNull(input);
         _schema.Output(input.Schema, out _);
-        var userCol = input.Schema[_schema.User];
-        var itemCol = input.Schema[_schema.Item];
-        int userCount = (int)((KeyDataViewType)userCol.Type).Count;
-        int itemCount = (int)((KeyDataViewType)itemCol.Type).Count;
-
-        var counts = new double[itemCount];
-        List<int>? users = _options.ExcludeUserHistory ? [] : null;
-        List<int>? items = _options.ExcludeUserHistory ? [] : null;
-        using (var cursor = input.GetRowCursor([userCol, itemCol]))
-        {
-            var getUser = cursor.GetGetter<uint>(userCol);
-            var getItem = cursor.GetGetter<uint>(itemCol);
-            uint u = 0, i = 0;
-            long row = 0;
-            while (cursor.MoveNext())
-            {
-                getUser(ref u);
-                getItem(ref i);
-                if (u == 0) throw new InvalidDataException($"Row {row}: the user column '{_schema.User}' holds a missing key (0); filter out or map unknown users before sampling.");
-                if (i == 0) throw new InvalidDataException($"Row {row}: the item column '{_schema.Item}' holds a missing key (0); filter out or map unknown items before sampling.");
-                counts[i - 1]++;
-                users?.Add((int)u - 1);
-                items?.Add((int)i - 1);
-                row++;
-            }
-            if (row == 0) throw new InvalidDataException($"The input has no rows; negative sampling needs positive ('{_schema.User}', '{_schema.Item}') rows.");
-        }
-
-        UserItemMatrix? history = null;
-        if (users != null)
-            history = UserItemMatrix.FromInteractions(new InteractionData(userCount, itemCount, users.ToArray(), items!.ToArray(), new float[users.Count]));
+        // One pass over the key columns; rejects missing keys (0) and empty input, naming the column.
+        var data = InteractionData.FromDataView(input, _schema.User, _schema.Item, labelColumn: null);
+        var counts = NegativeSamplerFactory.CountItems(data.Items, data.ItemCount);
+        var history = _options.ExcludeUserHistory ? UserItemMatrix.FromInteractions(data) : null;
         var sampler = NegativeSamplerFactory.Create(_options, counts, history);
         return new NegativeSamplingTransformer(_schema, sampler, counts, _options.NegativesPerPositive, _options.NegativeWeight, _options.Seed);
     }
