@@ -40,8 +40,6 @@ public sealed class PopularityEstimator : IEstimator<PopularityTransformer>
     /// <summary>The input shape plus <c>Score</c>; throws when the user or item column is not a scalar key.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        ScoreSchema.RequireKey(inputSchema, _options.UserColumnName, "user");
-        ScoreSchema.RequireKey(inputSchema, _options.ItemColumnName, "item");
-        return ScoreSchema.AddScore(_mlContext, inputSchema);
+        return ScoreSchema.AddScore(_mlContext, inputSchema, _options.UserColumnName, _options.ItemColumnName);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNetRecExtensions.Data;
+using MLNetRecExtensions.Persistence;
 
 namespace MLNetRecExtensions.Factorization;
 
@@ -128,5 +129,5 @@ public sealed class ImplicitAlsTrainer : IEstimator<MatrixFactorizationModel>
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        FactorizationSchema.GetOutputSchema(_mlContext, inputSchema, _options.MatrixRowIndexColumnName, _options.MatrixColumnIndexColumnName, _options.LabelColumnName);
+        ScoreSchema.AddScore(_mlContext, inputSchema, _options.MatrixRowIndexColumnName, _options.MatrixColumnIndexColumnName, _options.LabelColumnName);
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNetRecExtensions.Data;
+using MLNetRecExtensions.Persistence;
 
 namespace MLNetRecExtensions.Factorization;
 
@@ -218,5 +219,5 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
-        FactorizationSchema.GetOutputSchema(_mlContext, inputSchema, _options.MatrixRowIndexColumnName, _options.MatrixColumnIndexColumnName, LabelForReading);
+        ScoreSchema.AddScore(_mlContext, inputSchema, _options.MatrixRowIndexColumnName, _options.MatrixColumnIndexColumnName, LabelForReading);
 }
