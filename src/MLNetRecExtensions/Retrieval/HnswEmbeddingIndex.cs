@@ -20,7 +20,11 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     private readonly EmbeddingTable _scored;  // as scored (normalized for cosine)
     private readonly float[]? _biases;
     private readonly int _graphDimension;
+    private readonly SemaphoreSlim _contexts = new(SearchContexts, SearchContexts);
     private int _expansionSearch;
+
+    // Native search contexts: enough for a busy server; further concurrent searches wait for a free one.
+    private static int SearchContexts => Math.Max(64, 4 * Environment.ProcessorCount);
 
     private HnswEmbeddingIndex(USearchHandle handle, EmbeddingTable items, float[]? biases, IndexMetric metric,
         int connectivity, int expansionAdd, int expansionSearch)
@@ -34,8 +38,9 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         Connectivity = connectivity;
         ExpansionAdd = expansionAdd;
         _expansionSearch = expansionSearch;
-        // Concurrent searches each need a native search context; leave room for a busy server.
-        USearchNative.usearch_change_threads_search(Raw, (nuint)Math.Max(64, 4 * Environment.ProcessorCount), out var error);
+        // Each concurrent search needs one of USearch's native search contexts (more concurrent searches than
+        // contexts fail with "Reserve capacity ahead of searches!"), so searches take a slot of _contexts first.
+        USearchNative.usearch_change_threads_search(Raw, (nuint)SearchContexts, out var error);
         USearchNative.Check(error, "setting the search threads");
     }
 
@@ -211,24 +216,32 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         if (_biases != null) scratch.Query[dim] = 1f;
         nuint found;
         IntPtr error;
-        fixed (float* qp = scratch.Query)
-        fixed (ulong* keys = scratch.Keys)
-        fixed (float* distances = scratch.Distances)
+        _contexts.Wait();
+        try
         {
-            var exclude = options.Exclude;
-            int row = exclude == null ? -1 : options.ExcludeRows?[q] ?? q;
-            if (exclude != null && exclude.RowStart[row + 1] > exclude.RowStart[row])
+            fixed (float* qp = scratch.Query)
+            fixed (ulong* keys = scratch.Keys)
+            fixed (float* distances = scratch.Distances)
             {
-                fixed (int* excluded = &exclude.ItemIndices[exclude.RowStart[row]])
+                var exclude = options.Exclude;
+                int row = exclude == null ? -1 : options.ExcludeRows?[q] ?? q;
+                if (exclude != null && exclude.RowStart[row + 1] > exclude.RowStart[row])
                 {
-                    var state = new Excluded { Items = excluded, Count = exclude.RowStart[row + 1] - exclude.RowStart[row] };
-                    found = USearchNative.usearch_filtered_search(raw, qp, USearchNative.ScalarF32, (nuint)k, &Keep, &state, keys, distances, out error);
+                    fixed (int* excluded = &exclude.ItemIndices[exclude.RowStart[row]])
+                    {
+                        var state = new Excluded { Items = excluded, Count = exclude.RowStart[row + 1] - exclude.RowStart[row] };
+                        found = USearchNative.usearch_filtered_search(raw, qp, USearchNative.ScalarF32, (nuint)k, &Keep, &state, keys, distances, out error);
+                    }
+                }
+                else
+                {
+                    found = USearchNative.usearch_search(raw, qp, USearchNative.ScalarF32, (nuint)k, keys, distances, out error);
                 }
             }
-            else
-            {
-                found = USearchNative.usearch_search(raw, qp, USearchNative.ScalarF32, (nuint)k, keys, distances, out error);
-            }
+        }
+        finally
+        {
+            _contexts.Release();
         }
         USearchNative.Check(error, $"searching query {q}");
         int n = (int)found;
@@ -334,5 +347,9 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     }
 
     /// <summary>Frees the native graph.</summary>
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _handle.Dispose();
+        _contexts.Dispose();
+    }
 }
