@@ -3,7 +3,7 @@ namespace MLNetRecExtensions.Cli;
 /// <summary>The command dispatcher of <c>mlnet-rec</c>: exit code 0 on success, 1 on bad data, 2 on a bad command line.</summary>
 internal static class CliApp
 {
-    public const string Usage = "usage: mlnet-rec compare [options] | mlnet-rec score --model MODEL.zip --input ROWS.tsv   (--help after a command for its options)";
+    public const string Usage = "usage: mlnet-rec compare [options] | mlnet-rec score --model MODEL.zip --input ROWS.tsv | mlnet-rec serve --model MODEL.zip [options] | mlnet-rec serve-export [options]   (--help after a command for its options)";
 
     public static int Run(string[] args, TextWriter? error = null)
     {
@@ -13,6 +13,8 @@ internal static class CliApp
             Console.WriteLine(Usage);
             Console.WriteLine(CompareArguments.Usage);
             Console.WriteLine(ScoreCommand.Usage);
+            Console.WriteLine(ServeCommand.Usage);
+            Console.WriteLine(ServeExportCommand.Usage);
             return args.Length == 0 ? 2 : 0;
         }
         try
@@ -25,6 +27,12 @@ internal static class CliApp
                 case "score":
                     if (args.Skip(1).Any(a => a is "-h" or "--help")) { Console.WriteLine(ScoreCommand.Usage); return 0; }
                     return ScoreCommand.Run(args.Skip(1).ToArray());
+                case "serve":
+                    if (args.Skip(1).Any(a => a is "-h" or "--help")) { Console.WriteLine(ServeCommand.Usage); return 0; }
+                    return ServeCommand.Run(args.Skip(1).ToArray());
+                case "serve-export":
+                    if (args.Skip(1).Any(a => a is "-h" or "--help")) { Console.WriteLine(ServeExportCommand.Usage); return 0; }
+                    return ServeExportCommand.Run(args.Skip(1).ToArray());
                 default:
                     throw new UsageException($"unknown command '{args[0]}'; {Usage}");
             }

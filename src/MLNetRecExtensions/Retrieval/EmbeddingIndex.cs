@@ -90,9 +90,9 @@ public static class EmbeddingIndex
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(model);
-        if (index.Count != model.ItemEmbeddings.Count || index.Dimension != model.ItemEmbeddings.Dimension)
+        if (index.ItemCount != model.ItemEmbeddings.Count || index.Dimension != model.ItemEmbeddings.Dimension)
             throw new ArgumentOutOfRangeException(nameof(index),
-                $"The index holds {index.Count} items × {index.Dimension} but the model has {model.ItemEmbeddings.Count} × {model.ItemEmbeddings.Dimension}; build the index from this model.");
+                $"The index holds {index.ItemCount} items × {index.Dimension} but the model has {model.ItemEmbeddings.Count} × {model.ItemEmbeddings.Dimension}; build the index from this model.");
         var (queries, rows) = ExactTopK.GatherUsers(model, users, exclude);
         return index.Search(queries, k, new IndexSearchOptions
         {

@@ -25,7 +25,7 @@ public sealed class ExactEmbeddingIndex : IEmbeddingIndex
     /// <inheritdoc/>
     public IndexMetric Metric { get; }
     /// <inheritdoc/>
-    public int Count => _items.Count;
+    public int ItemCount => _items.Count;
     /// <inheritdoc/>
     public int Dimension => _items.Dimension;
 
@@ -34,8 +34,8 @@ public sealed class ExactEmbeddingIndex : IEmbeddingIndex
     {
         ArgumentNullException.ThrowIfNull(queries);
         options ??= new IndexSearchOptions();
-        ExactTopK.ValidateShape(queries, Count, Dimension, k);
-        ExactTopK.ValidateSearch(queries.Count, Count, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(IndexSearchOptions));
+        ExactTopK.ValidateShape(queries, ItemCount, Dimension, k);
+        ExactTopK.ValidateSearch(queries.Count, ItemCount, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(IndexSearchOptions));
         if (Metric == IndexMetric.Cosine) queries = IndexVectors.Normalized(queries);
         return ExactTopK.SearchPacked(queries, _panels, k, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
     }

@@ -49,7 +49,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     /// <inheritdoc/>
     public IndexMetric Metric { get; }
     /// <inheritdoc/>
-    public int Count => _items.Count;
+    public int ItemCount => _items.Count;
     /// <inheritdoc/>
     public int Dimension => _items.Dimension;
     /// <summary>Neighbours per node and layer (M) the graph was built with.</summary>
@@ -79,6 +79,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     internal static HnswEmbeddingIndex Build(EmbeddingTable items, float[]? biases, IndexMetric metric, EmbeddingIndexOptions options)
     {
         IndexVectors.Prepare(items, biases, metric);
+        IndexVectors.CheckGraphable(items, biases);
         if (options.Connectivity < 2)
             throw new ArgumentOutOfRangeException(nameof(options), options.Connectivity, "EmbeddingIndexOptions.Connectivity (M) must be at least 2; 16 is the usual value.");
         if (options.ExpansionAdd < 1)
@@ -168,8 +169,8 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     {
         ArgumentNullException.ThrowIfNull(queries);
         options ??= new IndexSearchOptions();
-        ExactTopK.ValidateShape(queries, Count, Dimension, k);
-        ExactTopK.ValidateSearch(queries.Count, Count, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(IndexSearchOptions));
+        ExactTopK.ValidateShape(queries, ItemCount, Dimension, k);
+        ExactTopK.ValidateSearch(queries.Count, ItemCount, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(IndexSearchOptions));
         if (Metric == IndexMetric.Cosine) queries = IndexVectors.Normalized(queries);
         var items = new int[queries.Count * k];
         var scores = new float[queries.Count * k];

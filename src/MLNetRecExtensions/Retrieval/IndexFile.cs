@@ -46,7 +46,7 @@ internal static class IndexFile
             if (metric is not (IndexMetric.InnerProduct or IndexMetric.Cosine))
                 throw new InvalidDataException($"Unknown index metric {(int)metric} in the file.");
             int count = r.ReadInt32(), dim = r.ReadInt32();
-            if (count < 0 || dim < 1 || (long)count * dim > Array.MaxLength)
+            if (count < 0 || dim < 0 || (long)count * dim > Array.MaxLength)
                 throw new InvalidDataException($"The index file declares {count} items × {dim} dimensions, which is not a valid table.");
             bool hasBiases = r.ReadBoolean();
             var values = new float[count * dim];

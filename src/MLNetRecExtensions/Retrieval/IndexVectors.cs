@@ -15,12 +15,21 @@ internal static class IndexVectors
                 "The cosine metric does not take item biases (they have no meaning on the unit sphere); build an InnerProduct index or pass biases = null.", nameof(biases));
         if (metric is not (IndexMetric.InnerProduct or IndexMetric.Cosine))
             throw new ArgumentOutOfRangeException(nameof(metric), metric, "Use IndexMetric.InnerProduct or IndexMetric.Cosine.");
+        return metric == IndexMetric.Cosine ? Normalized(items) : items;
+    }
+
+    /// <summary>The extra checks of a graph index: vectors of at least one component, all finite.</summary>
+    public static void CheckGraphable(EmbeddingTable items, float[]? biases)
+    {
         if (items.Dimension == 0)
-            throw new ArgumentOutOfRangeException(nameof(items), "The item table has dimension 0; an embedding index needs vectors of at least one component.");
+            throw new ArgumentOutOfRangeException(nameof(items), "The item table has dimension 0 (e.g. a popularity model); an HNSW index needs vectors of at least one component. Use EmbeddingIndexKind.Exact.");
         foreach (float v in items.Values)
             if (!float.IsFinite(v))
-                throw new InvalidDataException("The item table holds a NaN or infinite value; an index cannot rank such vectors (check the model's training).");
-        return metric == IndexMetric.Cosine ? Normalized(items) : items;
+                throw new InvalidDataException("The item table holds a NaN or infinite value; an HNSW graph cannot be built over such vectors (check the model's training).");
+        if (biases != null)
+            foreach (float b in biases)
+                if (!float.IsFinite(b))
+                    throw new InvalidDataException("The item biases hold a NaN or infinite value; an HNSW graph cannot be built over them.");
     }
 
     /// <summary>A copy of <paramref name="table"/> with every non-zero row scaled to unit length (zero rows stay zero).</summary>
@@ -31,7 +40,7 @@ internal static class IndexVectors
         for (int r = 0; r < table.Count; r++)
         {
             var row = values.AsSpan(r * dim, dim);
-            float norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot<float>(row, row));
+            float norm = System.Numerics.Tensors.TensorPrimitives.Norm<float>(row); // as EmbeddingRecommender normalizes
             if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
         }
         return new EmbeddingTable(table.Count, dim, values);
