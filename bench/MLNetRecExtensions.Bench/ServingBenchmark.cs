@@ -62,14 +62,7 @@ internal sealed class ServingBenchmark : IBenchmark
         var truth10 = exact.Search(queries, 10);
         Console.WriteLine($"exact: pack {exactBuild:F2} s; ground truth top-100 for {queryCount} queries {truthSeconds:F1} s ({threads} threads)");
 
-        sw.Restart();
-        using var hnsw = (HnswEmbeddingIndex)EmbeddingIndex.Build(items, null, new EmbeddingIndexOptions
-        {
-            Kind = EmbeddingIndexKind.Hnsw, Connectivity = 16, ExpansionAdd = 200, BuildThreads = threads,
-        });
-        double hnswBuild = sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"USearch HNSW build: {hnswBuild:F1} s; load {File.ReadAllText("/proc/loadavg").Trim()}");
-
+        // The peer builds its graph in its own process while ours builds here.
         PeerProcess? peerProcess = null;
         if (peer != null)
         {
@@ -78,8 +71,24 @@ internal sealed class ServingBenchmark : IBenchmark
             WriteRaw(Path.Combine(dir, "truth.i32"), truth.Items);
             File.WriteAllText(Path.Combine(dir, "shape.txt"), $"{n} {queryCount} {dim}");
             peerProcess = new PeerProcess(peer, $"{dir} 16 200 {threads}");
+        }
+        sw.Restart();
+        using var hnsw = (HnswEmbeddingIndex)EmbeddingIndex.Build(items, null, new EmbeddingIndexOptions
+        {
+            Kind = EmbeddingIndexKind.Hnsw, Connectivity = 16, ExpansionAdd = 200, BuildThreads = threads,
+        });
+        double hnswBuild = sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"USearch HNSW build: {hnswBuild:F1} s (concurrently with the peer's build); load {File.ReadAllText("/proc/loadavg").Trim()}");
+        foreach (int ef in efs)
+        {
+            hnsw.ExpansionSearch = ef;
+            Console.WriteLine($"USearch alone, ef {ef}: recall@10 {Recall(truth10, hnsw.Search(queries, 10), 10):F4}, recall@100 {Recall(truth, hnsw.Search(queries, 100), 100):F4}, " +
+                              $"µs/query 1 thread b1 k10 {TimeBatches(hnsw, queries, 10, 1, queryCount):F1}, b1 k100 {TimeBatches(hnsw, queries, 100, 1, queryCount):F1}");
+        }
+        if (peerProcess != null)
+        {
             var ready = peerProcess.ReadLine();
-            Console.WriteLine($"peer build: {PeerProcess.Fields(ready)["build_s"]:F1} s ({peer})");
+            Console.WriteLine($"peer build: {PeerProcess.Fields(ready)["build_s"]:F1} s ({peer}); load {File.ReadAllText("/proc/loadavg").Trim()}");
         }
 
         // Exact µs/query (1 thread): batch 64 over the first 256 queries, batch 1 over 64 of them.

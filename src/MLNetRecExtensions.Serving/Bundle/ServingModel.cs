@@ -103,9 +103,10 @@ public sealed class ServingModel : IEmbeddingModel
 
     /// <summary>
     /// Writes the bundle to <paramref name="path"/>; with <paramref name="hnsw"/> it also builds and stores the HNSW
-    /// indexes (items with biases, and normalized items for similar items) so a server loads instead of building them.
+    /// indexes (items with biases, and — unless <paramref name="similarIndex"/> is false — normalized items for similar
+    /// items) so a server loads instead of building them.
     /// </summary>
-    public void Save(string path, EmbeddingIndexOptions? hnsw = null)
+    public void Save(string path, EmbeddingIndexOptions? hnsw = null, bool similarIndex = true)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var file = File.Create(path);
@@ -130,8 +131,11 @@ public sealed class ServingModel : IEmbeddingModel
             };
             using (var main = EmbeddingIndex.Build(ItemEmbeddings, ItemBiases, options))
                 WriteEntry(zip, "index-hnsw.bin", main.Save);
-            using var similar = EmbeddingIndex.Build(IndexVectors.Normalized(ItemEmbeddings), null, options);
-            WriteEntry(zip, "similar-hnsw.bin", similar.Save);
+            if (similarIndex)
+            {
+                using var similar = EmbeddingIndex.Build(IndexVectors.Normalized(ItemEmbeddings), null, options);
+                WriteEntry(zip, "similar-hnsw.bin", similar.Save);
+            }
         }
     }
 
