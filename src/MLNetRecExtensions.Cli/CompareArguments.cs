@@ -5,9 +5,12 @@ namespace MLNetRecExtensions.Cli;
 /// <summary>Parsed arguments of <c>mlnet-rec compare</c>.</summary>
 internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K, int Seed, string OutputDirectory)
 {
+    /// <summary><c>--index exact|hnsw</c>: the retrieval index embedding models rank through (default exact).</summary>
+    public string Index { get; init; } = "exact";
+
     public const string Usage =
         "usage: mlnet-rec compare [--dataset synthetic|movielens-100k:PATH|movielens-1m:PATH|csv:PATH] " +
-        "[--split random|stratified|temporal] [--k N] [--seed N] [--out DIR]";
+        "[--split random|stratified|temporal] [--k N] [--seed N] [--out DIR] [--index exact|hnsw]";
 
     private static readonly string[] Splits = ["random", "stratified", "temporal"];
 
@@ -16,6 +19,7 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
         var dataset = new DatasetSpec("synthetic", null);
         string split = "stratified", output = "mlnet-rec-out";
         int k = 10, seed = 42;
+        string index = "exact";
         for (int a = 0; a < args.Count; a++)
         {
             string name = args[a];
@@ -30,10 +34,14 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
                 case "--k": k = PositiveInt(name, Value()); break;
                 case "--seed": seed = Int(name, Value()); break;
                 case "--out": output = Value(); break;
+                case "--index":
+                    index = Value().ToLowerInvariant();
+                    if (index is not ("exact" or "hnsw")) throw new UsageException($"--index must be exact or hnsw, got '{index}'");
+                    break;
                 default: throw new UsageException($"unknown option '{name}'");
             }
         }
-        return new CompareArguments(dataset, split, k, seed, output);
+        return new CompareArguments(dataset, split, k, seed, output) { Index = index };
     }
 
     private static int Int(string option, string value) =>
