@@ -17,7 +17,7 @@ namespace MLNetRecExtensions.Bench;
 /// load generator on loopback (C concurrent clients, each sending its next request when the previous answered).
 /// Two servers, one serving users from memory and one from Redis (a redis-server started here on a free port, or
 /// <c>--redis HOST:PORT</c>), are measured in interleaved rounds; prints requests/s and p50/p99 latency per round
-/// and the medians. The bundle (with its HNSW graph) is cached at <c>--bundle PATH</c> so reruns skip the build.
+/// and the medians, with the process CPU time per request (robust to other load on the machine). The bundle (with its HNSW graph) is cached at <c>--bundle PATH</c> so reruns skip the build.
 /// Args: [--items 100000] [--users 10000] [--clients 32] [--seconds 20] [--rounds 5] [--redis HOST:PORT] [--bundle PATH].
 /// </summary>
 internal sealed class ServingHttpBenchmark : IBenchmark
@@ -73,18 +73,19 @@ internal sealed class ServingHttpBenchmark : IBenchmark
             var results = new Dictionary<string, List<Round>> { ["memory"] = [], ["redis"] = [] };
             await Load(memoryServer.Address, clients, 2, users); // warm-up (JIT, connections)
             await Load(redisServer.Address, clients, 2, users);
-            Console.WriteLine($"{"round",5} {"users from",10} {"requests/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7}  load");
+            Console.WriteLine($"{"round",5} {"users from",10} {"requests/s",11} {"p50 ms",8} {"p99 ms",8} {"errors",7} {"cpu µs/req",11}  load");
             for (int round = 1; round <= rounds; round++)
             {
                 foreach (var (name, server) in new[] { ("memory", memoryServer), ("redis", redisServer) })
                 {
                     var result = await Load(server.Address, clients, seconds, users);
                     results[name].Add(result);
-                    Console.WriteLine($"{round,5} {name,10} {result.Throughput,11:F0} {result.P50,8:F2} {result.P99,8:F2} {result.Errors,7}  {File.ReadAllText("/proc/loadavg").Trim()}");
+                    Console.WriteLine($"{round,5} {name,10} {result.Throughput,11:F0} {result.P50,8:F2} {result.P99,8:F2} {result.Errors,7} {result.CpuMicrosPerRequest,11:F0}  {File.ReadAllText("/proc/loadavg").Trim()}");
                 }
             }
             foreach (var (name, list) in results)
-                Console.WriteLine($"median {name,-7}: {Median(list.Select(x => x.Throughput)):F0} requests/s, p50 {Median(list.Select(x => x.P50)):F2} ms, p99 {Median(list.Select(x => x.P99)):F2} ms");
+                Console.WriteLine($"median {name,-7}: {Median(list.Select(x => x.Throughput)):F0} requests/s, p50 {Median(list.Select(x => x.P50)):F2} ms, p99 {Median(list.Select(x => x.P99)):F2} ms, " +
+                                  $"{Median(list.Select(x => x.CpuMicrosPerRequest)):F0} CPU µs per request (server + load generator, this process) → ≈ {Environment.ProcessorCount * 1e6 / Median(list.Select(x => x.CpuMicrosPerRequest)):F0} requests/s on {Environment.ProcessorCount} idle cores");
             memoryService.Dispose();
             store.Dispose();
         }
@@ -98,7 +99,7 @@ internal sealed class ServingHttpBenchmark : IBenchmark
         }
     }
 
-    private sealed record Round(double Throughput, double P50, double P99, int Errors);
+    private sealed record Round(double Throughput, double P50, double P99, int Errors, double CpuMicrosPerRequest);
 
     // C clients in a closed loop for `seconds`: each sends GET /recommend/u{random}?k=10 when its previous answer arrived.
     private static async Task<Round> Load(Uri address, int clients, double seconds, int users)
@@ -109,6 +110,7 @@ internal sealed class ServingHttpBenchmark : IBenchmark
         };
         var latencies = new List<double>[clients];
         int errors = 0;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(seconds);
         var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -126,8 +128,9 @@ internal sealed class ServingHttpBenchmark : IBenchmark
         })).ToArray();
         await Task.WhenAll(tasks);
         double elapsed = stop.Elapsed.TotalSeconds;
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Round(all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), errors);
+        return new Round(all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), errors, cpu / Math.Max(1, all.Length));
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
