@@ -22,11 +22,7 @@ internal sealed class ExactPeerBenchmark : IBenchmark
 
     public void Run(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
+        string Arg(string name, string fallback) => BenchArgs.Get(args, name, fallback);
         int n = int.Parse(Arg("--items", "100000"), CultureInfo.InvariantCulture);
         int dim = int.Parse(Arg("--dim", "64"), CultureInfo.InvariantCulture);
         int queryCount = int.Parse(Arg("--queries", "2000"), CultureInfo.InvariantCulture);
@@ -128,11 +124,7 @@ internal sealed class ExactPeerBenchmark : IBenchmark
         return 3.0;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
+    private static double Median(IEnumerable<double> values) => BenchArgs.Median(values);
 
     private static EmbeddingTable Uniform(Random rng, int count, int dim)
     {

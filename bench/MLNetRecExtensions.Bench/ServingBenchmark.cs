@@ -23,11 +23,7 @@ internal sealed class ServingBenchmark : IBenchmark
 
     public void Run(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
+        string Arg(string name, string fallback) => BenchArgs.Get(args, name, fallback);
         var sizes = Arg("--sizes", "100000,1000000").Split(',').Select(int.Parse).ToArray();
         int dim = int.Parse(Arg("--dim", "64"));
         int queryCount = int.Parse(Arg("--queries", "1000"));
@@ -154,11 +150,7 @@ internal sealed class ServingBenchmark : IBenchmark
 
     private static double Median(int rounds, Func<double> measure) => Median(Enumerable.Range(0, rounds).Select(_ => measure()).ToList());
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
+    private static double Median(IEnumerable<double> values) => BenchArgs.Median(values);
 
     private static void WriteRaw<T>(string path, T[] values) where T : struct =>
         File.WriteAllBytes(path, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());

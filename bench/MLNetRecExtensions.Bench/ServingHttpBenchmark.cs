@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using MLNetRecExtensions.Data;
 using MLNetRecExtensions.Recommendation;
 using MLNetRecExtensions.Retrieval;
@@ -30,11 +29,7 @@ internal sealed class ServingHttpBenchmark : IBenchmark
 
     private static async Task RunAsync(string[] args)
     {
-        string Arg(string name, string fallback)
-        {
-            int i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-        }
+        string Arg(string name, string fallback) => BenchArgs.Get(args, name, fallback);
         int items = int.Parse(Arg("--items", "100000"), CultureInfo.InvariantCulture);
         int users = int.Parse(Arg("--users", "10000"), CultureInfo.InvariantCulture);
         int clients = int.Parse(Arg("--clients", "32"), CultureInfo.InvariantCulture);
@@ -135,11 +130,7 @@ internal sealed class ServingHttpBenchmark : IBenchmark
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
+    private static double Median(IEnumerable<double> values) => BenchArgs.Median(values);
 
     private static ServingModel LoadOrBuild(string path, int items, int users)
     {
@@ -163,12 +154,5 @@ internal sealed class ServingHttpBenchmark : IBenchmark
         return ServingModel.Load(path);
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    private static int FreePort() => BenchArgs.FreePort();
 }

@@ -25,7 +25,7 @@ namespace MLNetRecExtensions.Serving.Http;
 public sealed class RecommendationServer : IAsyncDisposable
 {
     private const int DefaultK = 10;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly WebApplication _app;
 
     private RecommendationServer(WebApplication app, Uri address)

@@ -32,12 +32,8 @@ public sealed class ExactEmbeddingIndex : IEmbeddingIndex
     /// <inheritdoc/>
     public TopKResult Search(EmbeddingTable queries, int k, IndexSearchOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(queries);
-        options ??= new IndexSearchOptions();
-        ExactTopK.ValidateShape(queries, ItemCount, Dimension, k);
-        ExactTopK.ValidateSearch(queries.Count, ItemCount, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(IndexSearchOptions));
-        if (Metric == IndexMetric.Cosine) queries = IndexVectors.Normalized(queries);
-        return ExactTopK.SearchPacked(queries, _panels, k, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
+        (queries, options) = IndexVectors.PrepareSearch(this, queries, k, options);
+        return ExactTopK.SearchPacked(queries, _panels, k, options!.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
     }
 
     /// <inheritdoc/>

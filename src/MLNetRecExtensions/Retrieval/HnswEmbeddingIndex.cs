@@ -167,11 +167,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     /// <inheritdoc/>
     public TopKResult Search(EmbeddingTable queries, int k, IndexSearchOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(queries);
-        options ??= new IndexSearchOptions();
-        ExactTopK.ValidateShape(queries, ItemCount, Dimension, k);
-        ExactTopK.ValidateSearch(queries.Count, ItemCount, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(IndexSearchOptions));
-        if (Metric == IndexMetric.Cosine) queries = IndexVectors.Normalized(queries);
+        (queries, options) = IndexVectors.PrepareSearch(this, queries, k, options);
         var items = new int[queries.Count * k];
         var scores = new float[queries.Count * k];
         items.AsSpan().Fill(-1);

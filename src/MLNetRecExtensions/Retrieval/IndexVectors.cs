@@ -32,6 +32,20 @@ internal static class IndexVectors
                     throw new InvalidDataException("The item biases hold a NaN or infinite value; an HNSW graph cannot be built over them.");
     }
 
+    /// <summary>
+    /// The common prologue of <see cref="IEmbeddingIndex.Search(EmbeddingTable, int, IndexSearchOptions)"/>: checks k,
+    /// the query dimension and the exclusions against <paramref name="index"/>, and returns the queries as scored
+    /// (unit-normalized for cosine) and the options (defaults for null).
+    /// </summary>
+    public static (EmbeddingTable Queries, IndexSearchOptions Options) PrepareSearch(IEmbeddingIndex index, EmbeddingTable queries, int k, IndexSearchOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        options ??= new IndexSearchOptions();
+        ExactTopK.ValidateShape(queries, index.ItemCount, index.Dimension, k);
+        ExactTopK.ValidateSearch(queries.Count, index.ItemCount, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(IndexSearchOptions));
+        return (index.Metric == IndexMetric.Cosine ? Normalized(queries) : queries, options);
+    }
+
     /// <summary>A copy of <paramref name="table"/> with every non-zero row scaled to unit length (zero rows stay zero).</summary>
     public static EmbeddingTable Normalized(EmbeddingTable table)
     {
