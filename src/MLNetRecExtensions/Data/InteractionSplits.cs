@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLNetRecExtensions.Data;
 
 /// <summary>
@@ -6,6 +8,12 @@ namespace MLNetRecExtensions.Data;
 /// Both forms apply the same rule to the same rows, so they select identical rows; each part keeps the input's
 /// row order. Deterministic for a fixed seed.
 /// </summary>
+/// <remarks>
+/// Every copy of a repeated (user, item) pair goes to the same side: the rules below decide per distinct pair (its
+/// first row; for the time-based rules its latest time), so repeats never leak from train into test. Without repeats
+/// this is the per-row rule. A split that would leave train or test empty throws <see cref="InvalidDataException"/>
+/// saying how much data the rule needs and what the data has (e.g. a single item, or users with too few items).
+/// </remarks>
 public static partial class InteractionSplits
 {
     /// <summary>
@@ -17,7 +25,10 @@ public static partial class InteractionSplits
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(testFraction, nameof(testFraction));
-        return Apply(data, SplitMasks.Random(data.Count, testFraction, seed));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.Random(pairs.Count, testFraction, seed));
+        return Apply(data, mask, pairs, "random", string.Create(CultureInfo.InvariantCulture,
+            $"It sends round({testFraction}·pairs) distinct (user, item) pairs to test, so it needs at least {Math.Ceiling(0.5 / testFraction)} distinct pairs and more than one."));
     }
 
     /// <summary>
@@ -31,7 +42,9 @@ public static partial class InteractionSplits
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(trainRatio, nameof(trainRatio));
-        return Apply(data, SplitMasks.Stratified(data.Users, data.UserCount, trainRatio, seed));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.Stratified(pairs.Gather(data.Users), data.UserCount, trainRatio, seed));
+        return Apply(data, mask, pairs, "stratified", StratifiedNeed(trainRatio));
     }
 
     /// <summary>
@@ -45,7 +58,9 @@ public static partial class InteractionSplits
         ArgumentNullException.ThrowIfNull(data);
         CheckLastN(lastN);
         var times = RequireTimestamps(data);
-        return Apply(data, SplitMasks.TemporalLast(data.Users, data.UserCount, times, n => n > lastN ? lastN : 0));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.TemporalLast(pairs.Gather(data.Users), data.UserCount, pairs.Latest(times), n => n > lastN ? lastN : 0));
+        return Apply(data, mask, pairs, "temporal (last N per user)", TemporalNeed(lastN));
     }
 
     /// <summary>
@@ -61,7 +76,9 @@ public static partial class InteractionSplits
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(testFraction, nameof(testFraction));
         var times = RequireTimestamps(data);
-        return Apply(data, SplitMasks.TemporalLast(data.Users, data.UserCount, times, n => FractionTestCount(n, testFraction)));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.TemporalLast(pairs.Gather(data.Users), data.UserCount, pairs.Latest(times), n => FractionTestCount(n, testFraction)));
+        return Apply(data, mask, pairs, "temporal (fraction per user)", FractionNeed(testFraction));
     }
 
     /// <summary>Global temporal split: rows with timestamp &lt; <paramref name="cutTime"/> go to train, the rest to test.</summary>
@@ -71,8 +88,26 @@ public static partial class InteractionSplits
     {
         ArgumentNullException.ThrowIfNull(data);
         if (double.IsNaN(cutTime)) throw new ArgumentOutOfRangeException(nameof(cutTime), cutTime, "The cut time is NaN; pass a time in the data's unit (seconds).");
-        return Apply(data, SplitMasks.TimeCut(RequireTimestamps(data), cutTime));
+        var times = RequireTimestamps(data);
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.TimeCut(pairs.Latest(times), cutTime));
+        return Apply(data, mask, pairs, "global time cut", TimeCutNeed(cutTime, times));
     }
+
+    private static PairGroups Pairs(InteractionData data) => PairGroups.Build(data.Users, data.Items, data.UserCount);
+
+    private static string StratifiedNeed(double trainRatio) => string.Create(CultureInfo.InvariantCulture,
+        $"Each user keeps ceil({trainRatio}·n) of its n distinct items for training, so at least one user needs {SplitRequirements.MinimumPerUser(n => SplitRequirements.StratifiedTestCount(n, trainRatio))} or more distinct items.");
+
+    private static string TemporalNeed(int lastN) =>
+        $"Each user's {lastN} latest items go to test only when the user has more than {lastN}, so at least one user needs {lastN + 1} or more distinct items.";
+
+    private static string FractionNeed(double testFraction) => string.Create(CultureInfo.InvariantCulture,
+        $"Each user sends floor({testFraction}·n) of its n distinct items to test, so at least one user needs {SplitRequirements.MinimumPerUser(n => FractionTestCount(n, testFraction))} or more distinct items.");
+
+    private static string TimeCutNeed(double cutTime, double[] times) => times.Length == 0 ? "The data has no rows." :
+        string.Create(CultureInfo.InvariantCulture,
+            $"The cut time {cutTime} must lie inside the data's time span [{times.Min()}, {times.Max()}] so that rows fall on both sides.");
 
     internal static int FractionTestCount(int n, double testFraction)
     {
@@ -81,8 +116,9 @@ public static partial class InteractionSplits
         return Math.Min(t, n - 1);
     }
 
-    private static InteractionSplit Apply(InteractionData data, bool[] testMask)
+    private static InteractionSplit Apply(InteractionData data, bool[] testMask, PairGroups pairs, string split, string need)
     {
+        SplitRequirements.Check(testMask, split, need, () => SplitRequirements.Describe(data.Users, data.Items, data.UserCount, pairs));
         var train = new List<int>(data.Count);
         var test = new List<int>();
         for (int r = 0; r < testMask.Length; r++) (testMask[r] ? test : train).Add(r);
