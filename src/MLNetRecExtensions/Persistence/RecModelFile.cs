@@ -71,9 +71,12 @@ public static class RecModelFile
             return mlContext.Model.Load(path, out inputSchema);
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or InvalidOperationException
-                                      or ArgumentException or NotSupportedException or IOException)
+                                      or ArgumentException or NotSupportedException or IOException or System.Reflection.TargetInvocationException)
         {
-            throw NotAModel(path, e.Message, e);
+            // ML.NET creates transformers by reflection, so a damaged entry often surfaces wrapped.
+            var cause = e;
+            while (cause is System.Reflection.TargetInvocationException { InnerException: { } inner }) cause = inner;
+            throw NotAModel(path, cause.Message, e);
         }
     }
 

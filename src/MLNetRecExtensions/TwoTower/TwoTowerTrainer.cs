@@ -53,6 +53,9 @@ internal sealed class TwoTowerTrainer
         double best = double.NegativeInfinity;
         float[][]? bestWeights = null;
         int sinceBest = 0;
+        // The loss of one batch before any update (own generator, so training draws the same numbers) is the
+        // reference an exploding epoch loss is measured against.
+        _guard.SetInitialLoss(BatchLoss(Enumerable.Range(0, Math.Min(_options.BatchSize, _rows.Count)).ToArray(), new Random(_options.Seed), null));
         for (int epoch = 1; epoch <= _options.NumberOfEpochs; epoch++)
         {
             double loss = RunEpoch(epoch);
