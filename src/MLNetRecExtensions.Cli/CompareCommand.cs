@@ -22,6 +22,8 @@ internal static class CompareCommand
         var dataset = LoadedDataset.Load(arguments.Dataset, arguments.Seed, load);
         var split = dataset.Split(arguments.Split, arguments.Seed);
         AnsiConsole.MarkupLine($"Loaded {Markup.Escape(dataset.Name)}: train {split.Train.Count:N0} rows, test {split.Test.Count:N0} rows.");
+        if (!dataset.HasRatings)
+            AnsiConsole.MarkupLine("[yellow]note:[/] every label is the same (implicit feedback), so the rating model (MF explicit) and RMSE/MAE are left out.");
         if (arguments.K > split.Train.ItemCount)
             AnsiConsole.MarkupLine($"[yellow]warning:[/] --k {arguments.K} is larger than the catalog ({split.Train.ItemCount:N0} items); see the leaderboard's note.");
 
