@@ -56,7 +56,8 @@ public static partial class InteractionSplits
         CheckFraction(trainRatio, nameof(trainRatio));
         ArgumentOutOfRangeException.ThrowIfNegative(seed);
         var (groups, count) = DataViewColumnReader.ReadGroups(data, userColumn);
-        return Wrap(data, SplitMasks.RecommendersStratified(groups, count, trainRatio, (uint)seed));
+        var mask = SplitMasks.RecommendersStratified(groups, count, trainRatio, (uint)seed);
+        return Wrap(ViewPairs(data, userColumn, InteractionColumns.Item)?.Unify(mask) ?? mask, data, "Recommenders stratified", RecommendersNeed(trainRatio));
     }
 
     /// <summary>

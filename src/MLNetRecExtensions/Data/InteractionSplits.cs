@@ -54,7 +54,8 @@ public static partial class InteractionSplits
     /// rows in train and test as the Python function on the same file): numpy's <c>RandomState(seed)</c>
     /// (MT19937, <c>genrand_res53</c>) draws one number per row in row order, each user's rows are stably sorted by
     /// their draw, and the first round(trainRatio·n) of the user's n rows (midpoint to even) go to train. So a user
-    /// with 1 row keeps it in train, 2 rows at 0.75 → 2 train, 6 rows → 4 train (4.5 rounds to 4).
+    /// with 1 row keeps it in train, 2 rows at 0.75 → 2 train, 6 rows → 4 train (4.5 rounds to 4). Unlike the Python
+    /// function, copies of a repeated (user, item) pair all follow the pair's first row (identical rows when nothing repeats).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainRatio"/> is not in (0, 1), or <paramref name="seed"/> is negative.</exception>
     public static InteractionSplit RecommendersStratifiedByUser(InteractionData data, double trainRatio = 0.75, int seed = 42)
@@ -62,7 +63,10 @@ public static partial class InteractionSplits
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(trainRatio, nameof(trainRatio));
         ArgumentOutOfRangeException.ThrowIfNegative(seed);
-        return Apply(data, SplitMasks.RecommendersStratified(data.Users, data.UserCount, trainRatio, (uint)seed));
+        // Decided per row as in Python (so the rows match exactly); a repeated pair then follows its first row.
+        var pairs = Pairs(data);
+        var mask = pairs.Unify(SplitMasks.RecommendersStratified(data.Users, data.UserCount, trainRatio, (uint)seed));
+        return Apply(data, mask, pairs, "Recommenders stratified", RecommendersNeed(trainRatio));
     }
 
     /// <summary>
@@ -116,6 +120,9 @@ public static partial class InteractionSplits
 
     private static string StratifiedNeed(double trainRatio) => string.Create(CultureInfo.InvariantCulture,
         $"Each user keeps ceil({trainRatio}·n) of its n distinct items for training, so at least one user needs {SplitRequirements.MinimumPerUser(n => SplitRequirements.StratifiedTestCount(n, trainRatio))} or more distinct items.");
+
+    private static string RecommendersNeed(double trainRatio) => string.Create(CultureInfo.InvariantCulture,
+        $"Each user keeps round({trainRatio}·n) of its n rows for training, so at least one user needs {SplitRequirements.MinimumPerUser(n => n - (int)Math.Round(trainRatio * n, MidpointRounding.ToEven))} or more rows.");
 
     private static string TemporalNeed(int lastN) =>
         $"Each user's {lastN} latest items go to test only when the user has more than {lastN}, so at least one user needs {lastN + 1} or more distinct items.";

@@ -55,6 +55,15 @@ internal sealed class PairGroups
         return result;
     }
 
+    /// <summary>A per-row mask in which every row of a pair takes the value of the pair's first row.</summary>
+    public bool[] Unify(bool[] perRow)
+    {
+        if (!HasRepeats) return perRow;
+        var result = new bool[perRow.Length];
+        for (int r = 0; r < result.Length; r++) result[r] = perRow[Representatives[_pairOfRow[r]]];
+        return result;
+    }
+
     /// <summary>A per-row mask from a per-pair one.</summary>
     public bool[] Expand(bool[] perPair)
     {
