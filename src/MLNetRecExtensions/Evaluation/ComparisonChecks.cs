@@ -4,7 +4,8 @@ namespace MLNetRecExtensions.Evaluation;
 
 /// <summary>
 /// What <see cref="RecommenderComparison.Run"/> checks before fitting anything: a split it cannot evaluate is an
-/// error naming the cause; a K larger than the catalog is a warning on the leaderboard.
+/// error naming the cause; a K larger than the catalog, or test rows repeating training pairs, are warnings on the
+/// leaderboard.
 /// </summary>
 internal static class ComparisonChecks
 {
@@ -24,6 +25,13 @@ internal static class ComparisonChecks
                 $"The test split is empty ({split.Train.Count:N0} training rows): there is nothing to evaluate and every metric would be 0. " +
                 "Per-user splits hold out rows only for users with several distinct items; give the data more interactions per user or use the random split.");
         var warnings = new List<string>();
+        var seen = UserItemMatrix.FromInteractions(split.Train);
+        int leaked = 0;
+        for (int r = 0; r < split.Test.Count; r++) if (seen.Contains(split.Test.Users[r], split.Test.Items[r])) leaked++;
+        if (leaked > 0)
+            warnings.Add($"{leaked:N0} of {split.Test.Count:N0} test rows repeat a (user, item) pair of the training split: their ratings leak into " +
+                         "training (RMSE/MAE look better than they are) and, as seen items are excluded, they can never be recommended. " +
+                         "Split with InteractionSplits, which keeps every copy of a pair on one side.");
         if (k > items)
             warnings.Add($"K = {k} is larger than the catalog ({items} items): each list holds at most the {items} items minus the user's " +
                          $"training items, Precision@{k} still divides by {k} (so it is at most {items}/{k}), and Recall/HitRate@{k} count every unseen item. " +

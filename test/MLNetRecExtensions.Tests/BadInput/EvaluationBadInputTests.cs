@@ -57,6 +57,17 @@ public sealed class EvaluationBadInputTests
     }
 
     [TestMethod]
+    public void TestRowsRepeatingTrainingPairsAreAWarning()
+    {
+        // A hand-made split of the whole data twice: every test pair is also a training pair.
+        var ml = new MLContext(1);
+        var data = Data(10, 6, (u, i) => i != u % 6);
+        var board = Popularity(ml).Run(new InteractionSplit(data, data), "leaky", new ComparisonOptions { K = 3 });
+        Assert.AreEqual(1, board.Warnings.Count);
+        StringAssert.Contains(board.Warnings[0], $"{data.Count} of {data.Count} test rows repeat a (user, item) pair of the training split");
+    }
+
+    [TestMethod]
     public void KBelowOneIsRejected() =>
         BadInputAssert.Throws<ArgumentOutOfRangeException>(() => _ = Popularity(new MLContext(1)).Run(
             InteractionSplits.StratifiedByUser(Data(10, 6, (u, i) => i != u % 6)), "x", new ComparisonOptions { K = 0 }), "K must be at least 1");
