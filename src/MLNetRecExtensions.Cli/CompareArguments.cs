@@ -1,18 +1,26 @@
 using System.Globalization;
+using MLNetRecExtensions.Data;
 
 namespace MLNetRecExtensions.Cli;
 
 /// <summary>Parsed arguments of <c>mlnet-rec compare</c>.</summary>
-internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K, int Seed, string OutputDirectory)
+internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K, int Seed, string OutputDirectory,
+    InteractionLoadOptions? LoadOptions = null)
 {
     /// <summary><c>--index exact|hnsw</c>: the retrieval index embedding models rank through (default exact).</summary>
     public string Index { get; init; } = "exact";
 
     public const string Usage =
         "usage: mlnet-rec compare [--dataset synthetic|movielens-100k:PATH|movielens-1m:PATH|csv:PATH] " +
-        "[--split random|stratified|temporal] [--k N] [--seed N] [--out DIR] [--index exact|hnsw]";
+        "[--split random|stratified|temporal] [--k N] [--seed N] [--out DIR] [--rating-range MIN:MAX] [--duplicates error|mean|last|sum|keep] [--index exact|hnsw]";
 
     private static readonly string[] Splits = ["random", "stratified", "temporal"];
+
+    private static readonly Dictionary<string, DuplicatePolicy> DuplicatePolicies = new()
+    {
+        ["error"] = DuplicatePolicy.Error, ["mean"] = DuplicatePolicy.Mean, ["last"] = DuplicatePolicy.Last,
+        ["sum"] = DuplicatePolicy.Sum, ["keep"] = DuplicatePolicy.KeepAll,
+    };
 
     public static CompareArguments Parse(IReadOnlyList<string> args)
     {
@@ -20,6 +28,7 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
         string split = "stratified", output = "mlnet-rec-out";
         int k = 10, seed = 42;
         string index = "exact";
+        InteractionLoadOptions? load = null;
         for (int a = 0; a < args.Count; a++)
         {
             string name = args[a];
@@ -38,10 +47,23 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
                     index = Value().ToLowerInvariant();
                     if (index is not ("exact" or "hnsw")) throw new UsageException($"--index must be exact or hnsw, got '{index}'");
                     break;
+                case "--rating-range":
+                    string range = Value();
+                    try { (load ??= new()).RatingRange = RatingRange.Parse(range); }
+                    catch (FormatException) { throw new UsageException($"--rating-range must be MIN:MAX with MIN <= MAX (e.g. 1:5 or 0.5:5), got '{range}'"); }
+                    break;
+                case "--duplicates":
+                    string policy = Value().ToLowerInvariant();
+                    (load ??= new()).Duplicates = DuplicatePolicies.TryGetValue(policy, out var p) ? p
+                        : throw new UsageException($"--duplicates must be one of {string.Join(", ", DuplicatePolicies.Keys)}, got '{policy}'");
+                    break;
                 default: throw new UsageException($"unknown option '{name}'");
             }
         }
-        return new CompareArguments(dataset, split, k, seed, output) { Index = index };
+        // Checked before any training, so a bad output path fails in a second, not after the leaderboard is computed.
+        if (File.Exists(output))
+            throw new UsageException($"--out must be a directory, but '{output}' is an existing file; choose a directory (it is created when missing)");
+        return new CompareArguments(dataset, split, k, seed, output, load) { Index = index };
     }
 
     private static int Int(string option, string value) =>
