@@ -14,7 +14,9 @@ namespace MLNetRecExtensions.ModelSelection;
 /// </summary>
 /// <remarks>
 /// A trial starts only while the budget lasts and when its estimated time (the family's last measured time scaled
-/// by the relative cost of the settings) fits in what is left; the first trial always runs. A trial that throws is
+/// by the relative cost of the settings) fits in what is left; the first trial always runs. Once one trial has
+/// succeeded, a trial still training when the budget runs out is stopped at its next iteration or epoch and
+/// recorded as stopped. A trial that throws is
 /// recorded with its error and the search goes on. Deterministic for a seed apart from which trials fit in the
 /// budget (that depends on the machine's speed; <see cref="RecommenderSearchOptions.MaxTrials"/> bounds it).
 /// </remarks>
@@ -82,13 +84,17 @@ public sealed class RecommenderSearch
             return last.Seconds * SearchSpace.Cost(s) / last.Cost <= left;
         }
 
-        while (trials.Count < _options.MaxTrials && clock.Elapsed < budget)
+        while (trials.Count < _options.MaxTrials && (trials.Count == 0 || clock.Elapsed < budget))
         {
             var settings = space.Next(Fits, BestOf);
             if (settings == null) break;
             space.Tried(settings);
             _options.Progress?.Report(new RecommenderSearchProgress(settings, null, clock.Elapsed, budget));
-            var trial = Evaluate(trials.Count + 1, settings, split, rated);
+            // Once a trial has succeeded, a trial still running when the budget is over is stopped at its next iteration.
+            Action? checkpoint = trials.Any(t => t.Error == null)
+                ? () => { if (clock.Elapsed > budget) throw new TrialStoppedException(); }
+                : null;
+            var trial = Evaluate(trials.Count + 1, settings, split, rated, checkpoint);
             trials.Add(trial);
             lastTime[settings.Kind] = (Math.Max(trial.Seconds, 1e-3), SearchSpace.Cost(settings));
             _options.Progress?.Report(new RecommenderSearchProgress(null, trial, clock.Elapsed, budget));
@@ -98,21 +104,27 @@ public sealed class RecommenderSearch
         return new RecommenderSearchResult(trials, best, clock.Elapsed);
     }
 
-    private SearchTrial Evaluate(int number, TrialSettings settings, InteractionSplit split, bool rated)
+    private SearchTrial Evaluate(int number, TrialSettings settings, InteractionSplit split, bool rated, Action? checkpoint)
     {
         var watch = Stopwatch.StartNew();
         try
         {
             var comparison = new RecommenderComparison(_mlContext);
-            var (estimator, trainer) = RecommenderTrainers.Create(_mlContext, settings, _options.Seed, rated, _options.K, _options.TwoStageRanker);
+            var (estimator, trainer) = RecommenderTrainers.Create(_mlContext, settings, _options.Seed, rated, _options.K, _options.TwoStageRanker, checkpoint);
             if (estimator != null) comparison.Add(settings.Kind.ToString(), estimator);
             else comparison.Add(settings.Kind.ToString(), trainer!);
             var entry = comparison.Run(split, "validation", new ComparisonOptions { K = _options.K }).Entries[0];
             return new SearchTrial(number, settings, _options.OptimizingMetric.Of(entry.Ranking), entry.Ranking, watch.Elapsed.TotalSeconds, null);
+        }
+        catch (TrialStoppedException)
+        {
+            return new SearchTrial(number, settings, double.NaN, null, watch.Elapsed.TotalSeconds, "stopped: the time budget ran out during training");
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or ArgumentException or ArithmeticException)
         {
             return new SearchTrial(number, settings, double.NaN, null, watch.Elapsed.TotalSeconds, e.Message);
         }
     }
+
+    private sealed class TrialStoppedException() : Exception("The time budget ran out.");
 }

@@ -23,20 +23,31 @@ public static class RecommenderTrainers
     /// <param name="hasRatings">True when the labels are ratings (iALS then uses them as confidences).</param>
     /// <param name="k">Recommendations per user (the two-stage cut-off).</param>
     /// <param name="twoStageRanker">Ranker of the two-stage model; required for <see cref="RecommenderKind.TwoStage"/>.</param>
+    /// <param name="checkpoint">Called after every iteration / epoch of the iterative trainers (through their
+    /// <c>Progress</c> option), e.g. to stop a trial that outlives a time budget by throwing; null for none.</param>
     /// <exception cref="ArgumentOutOfRangeException">Unknown kind, or two-stage without a ranker.</exception>
     public static (IEstimator<ITransformer>? Estimator, IRecommenderTrainer? Trainer) Create(MLContext mlContext, TrialSettings settings,
-        int seed, bool hasRatings, int k, Func<MLContext, IEstimator<ITransformer>>? twoStageRanker = null)
+        int seed, bool hasRatings, int k, Func<MLContext, IEstimator<ITransformer>>? twoStageRanker = null, Action? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(settings);
         var trainers = mlContext.Recommenders().Trainers;
+        var als = AlsOptions(settings, seed, hasRatings);
+        var mf = MfOptions(settings, seed);
+        var tower = TwoTowerOptions(settings, seed);
+        if (checkpoint != null)
+        {
+            als.Progress = new Checkpoint<MatrixFactorizationProgress>(checkpoint);
+            mf.Progress = new Checkpoint<MatrixFactorizationProgress>(checkpoint);
+            tower.Progress = new Checkpoint<TwoTowerProgress>(checkpoint);
+        }
         return settings.Kind switch
         {
             RecommenderKind.Popularity => (trainers.Popularity(), null),
-            RecommenderKind.ImplicitAls => (trainers.ImplicitAls(AlsOptions(settings, seed, hasRatings)), null),
-            RecommenderKind.MatrixFactorization => (trainers.MatrixFactorization(MfOptions(settings, seed)), null),
-            RecommenderKind.TwoTower => (trainers.TwoTower(TwoTowerOptions(settings, seed)), null),
-            RecommenderKind.TwoStage => (null, new TwoStageRecommender(mlContext, trainers.ImplicitAls(AlsOptions(settings, seed, hasRatings)),
+            RecommenderKind.ImplicitAls => (trainers.ImplicitAls(als), null),
+            RecommenderKind.MatrixFactorization => (trainers.MatrixFactorization(mf), null),
+            RecommenderKind.TwoTower => (trainers.TwoTower(tower), null),
+            RecommenderKind.TwoStage => (null, new TwoStageRecommender(mlContext, trainers.ImplicitAls(als),
                 (twoStageRanker ?? throw new ArgumentOutOfRangeException(nameof(twoStageRanker), "A two-stage trial needs a ranker: set RecommenderSearchOptions.TwoStageRanker."))(mlContext),
                 new TwoStageOptions { CandidateCount = Math.Max(k, (int)settings.Get("CandidateCount", 100)), K = k, Seed = seed })),
             _ => throw new ArgumentOutOfRangeException(nameof(settings), settings.Kind, "Unknown recommender kind."),
@@ -74,5 +85,10 @@ public static class RecommenderTrainers
         o.Temperature = (float)settings.Get(nameof(o.Temperature), o.Temperature);
         o.LearningRate = (float)settings.Get(nameof(o.LearningRate), o.LearningRate);
         return o;
+    }
+
+    private sealed class Checkpoint<T>(Action action) : IProgress<T>
+    {
+        public void Report(T value) => action();
     }
 }

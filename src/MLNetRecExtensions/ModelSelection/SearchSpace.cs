@@ -1,9 +1,11 @@
 namespace MLNetRecExtensions.ModelSelection;
 
 /// <summary>
-/// The hyper-parameter grids of <see cref="RecommenderSearch"/> and its proposal rule: every family's defaults
-/// first, then per family alternately a random grid point and a neighbour of the family's best point so far (one
-/// grid step in one parameter), never repeating a point. Deterministic for a seed.
+/// The hyper-parameter grids of <see cref="RecommenderSearch"/> and its proposal rule: the defaults of the cheap
+/// families (popularity, implicit ALS, MF) first; then a weighted round robin over the families (ALS 4, two-tower 2,
+/// MF 1, two-stage 1) whose first proposal for the slow families (two-tower, two-stage) is their defaults, and
+/// otherwise alternately a random grid point and a neighbour of the family's best point so far (one grid step in
+/// one parameter), never repeating a point. Deterministic for a seed.
 /// </summary>
 internal sealed class SearchSpace
 {
@@ -40,7 +42,7 @@ internal sealed class SearchSpace
     // Proposals per family in one round after the defaults: ALS is cheap and usually the strongest.
     private static readonly Dictionary<RecommenderKind, int> Weights = new()
     {
-        [RecommenderKind.Popularity] = 0,
+        [RecommenderKind.Popularity] = 0,  // its only point is the defaults
         [RecommenderKind.ImplicitAls] = 4,
         [RecommenderKind.MatrixFactorization] = 1,
         [RecommenderKind.TwoTower] = 2,
@@ -57,7 +59,7 @@ internal sealed class SearchSpace
     public SearchSpace(IEnumerable<RecommenderKind> kinds, int seed)
     {
         _kinds = kinds.Distinct().OrderBy(k => k).ToList();
-        _defaults = new Queue<RecommenderKind>(_kinds);
+        _defaults = new Queue<RecommenderKind>(_kinds.Where(k => k is RecommenderKind.Popularity or RecommenderKind.ImplicitAls or RecommenderKind.MatrixFactorization));
         _random = new Random(seed);
     }
 
@@ -82,7 +84,9 @@ internal sealed class SearchSpace
             var kind = order[_round++ % order.Count];
             _proposed[kind] = _proposed.GetValueOrDefault(kind) + 1;
             var best = bestOf(kind);
-            var point = _proposed[kind] % 2 == 0 && best != null ? Neighbour(best) : RandomPoint(kind, bestOf);
+            var defaults = TrialSettings.Defaults(kind);
+            var point = !_tried.Contains(defaults) ? defaults
+                : _proposed[kind] % 2 == 0 && best != null ? Neighbour(best) : RandomPoint(kind, bestOf);
             if (!_tried.Contains(point) && allowed(point)) return point;
         }
         return null;
