@@ -27,24 +27,12 @@ internal static class CodeGenerator
     private static void WriteConsumption(string dir)
     {
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "Consumption.csproj"), $$"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <InvariantGlobalization>true</InvariantGlobalization>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-              </PropertyGroup>
-              <ItemGroup>
+        File.WriteAllText(Path.Combine(dir, "Consumption.csproj"), Project($$"""
                 <PackageReference Include="Microsoft.ML" Version="{{MlNetVersion}}" />
               </ItemGroup>
               <ItemGroup>
                 <None Include="../model.zip" Link="model.zip" CopyToOutputDirectory="PreserveNewest" />
-              </ItemGroup>
-            </Project>
-            """);
+            """));
         File.WriteAllText(Path.Combine(dir, "ModelInput.cs"), """
             namespace Consumption;
 
@@ -121,22 +109,10 @@ internal static class CodeGenerator
             : """    <PackageReference Include="MLNetRecExtensions" Version="0.1.0" />""";
         string fastTree = best.Kind == RecommenderKind.TwoStage
             ? $"""{Environment.NewLine}    <PackageReference Include="Microsoft.ML.FastTree" Version="{MlNetVersion}" />""" : "";
-        File.WriteAllText(Path.Combine(dir, "Training.csproj"), $$"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <InvariantGlobalization>true</InvariantGlobalization>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-              </PropertyGroup>
-              <ItemGroup>
+        File.WriteAllText(Path.Combine(dir, "Training.csproj"), Project($$"""
             {{reference}}
                 <PackageReference Include="Microsoft.ML" Version="{{MlNetVersion}}" />{{fastTree}}
-              </ItemGroup>
-            </Project>
-            """);
+            """));
 
         var d = config.Dataset;
         var format = d.Options.Format(d.Path);
@@ -234,6 +210,23 @@ internal static class CodeGenerator
         ImplicitAlsTrainer.Options o = RecommenderTrainers.AlsOptions(best, seed, rated);
         return $"new ImplicitAlsTrainer.Options {{ ApproximationRank = {o.ApproximationRank}, Lambda = {Num(o.Lambda)}, Alpha = {Num(o.Alpha)}, NumberOfIterations = {o.NumberOfIterations}, LabelColumnName = {label}, Seed = {seed} }}";
     }
+
+    // An SDK-style console project for net10.0 outside central package management; `items` fill its one ItemGroup.
+    private static string Project(string items) => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <Nullable>enable</Nullable>
+            <InvariantGlobalization>true</InvariantGlobalization>
+            <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+          </PropertyGroup>
+          <ItemGroup>
+        {items}
+          </ItemGroup>
+        </Project>
+        """;
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 

@@ -117,27 +117,25 @@ internal sealed class SearchSpace
         return new TrialSettings(best.Kind, parameters);
     }
 
-    // The trainers' defaults, as far as they lie on the grid (a neighbour of "defaults" starts from them).
-    private static double DefaultOnGrid(double[] values, RecommenderKind kind, string name)
+    // The trainer's default of option `name`, moved to the nearest grid value (a neighbour of "defaults" starts there).
+    private static double DefaultOnGrid(double[] values, RecommenderKind kind, string name) =>
+        values[NearestIndex(values, DefaultValue(kind, name))];
+
+    /// <summary>The default of option <paramref name="name"/> read from the family's own options object.</summary>
+    private static double DefaultValue(RecommenderKind kind, string name)
     {
-        double d = (kind, name) switch
+        object options = kind switch
         {
-            (RecommenderKind.ImplicitAls, "ApproximationRank") => 64,
-            (RecommenderKind.ImplicitAls, "Lambda") => 20,
-            (RecommenderKind.ImplicitAls, "Alpha") => 1,
-            (RecommenderKind.ImplicitAls, "NumberOfIterations") => 15,
-            (RecommenderKind.MatrixFactorization, "ApproximationRank") => 8,
-            (RecommenderKind.MatrixFactorization, "Lambda") => 0.1,
-            (RecommenderKind.MatrixFactorization, "NumberOfIterations") => 20,
-            (RecommenderKind.MatrixFactorization, "LearningRate") => 0.1,
-            (RecommenderKind.TwoTower, "EmbeddingDimension") => 64,
-            (RecommenderKind.TwoTower, "NumberOfEpochs") => 12,
-            (RecommenderKind.TwoTower, "Temperature") => 0.2,
-            (RecommenderKind.TwoTower, "LearningRate") => 0.003,
-            (RecommenderKind.TwoStage, "CandidateCount") => 100,
-            _ => values[0],
+            RecommenderKind.ImplicitAls => new Factorization.ImplicitAlsTrainer.Options(),
+            RecommenderKind.MatrixFactorization => new Factorization.MatrixFactorizationTrainer.Options(),
+            RecommenderKind.TwoTower => new TwoTower.TwoTowerOptions(),
+            RecommenderKind.TwoStage => name == "CandidateCount" ? new Ranking.TwoStageOptions() : new Factorization.ImplicitAlsTrainer.Options(),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The family has no options."),
         };
-        return values[NearestIndex(values, d)];
+        var type = options.GetType();
+        object? value = type.GetField(name)?.GetValue(options) ?? type.GetProperty(name)?.GetValue(options)
+            ?? throw new ArgumentOutOfRangeException(nameof(name), name, $"{type.Name} has no option {name}.");
+        return Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static int NearestIndex(double[] values, double v)
@@ -151,9 +149,11 @@ internal sealed class SearchSpace
     public static double Cost(TrialSettings settings) => settings.Kind switch
     {
         RecommenderKind.ImplicitAls or RecommenderKind.TwoStage =>
-            Math.Pow(settings.Get("ApproximationRank", 64), 1.5) * settings.Get("NumberOfIterations", 15),
-        RecommenderKind.MatrixFactorization => settings.Get("ApproximationRank", 8) * settings.Get("NumberOfIterations", 20),
-        RecommenderKind.TwoTower => settings.Get("EmbeddingDimension", 64) * settings.Get("NumberOfEpochs", 12),
+            Math.Pow(Value(settings, "ApproximationRank"), 1.5) * Value(settings, "NumberOfIterations"),
+        RecommenderKind.MatrixFactorization => Value(settings, "ApproximationRank") * Value(settings, "NumberOfIterations"),
+        RecommenderKind.TwoTower => Value(settings, "EmbeddingDimension") * Value(settings, "NumberOfEpochs"),
         _ => 1,
     };
+
+    private static double Value(TrialSettings settings, string name) => settings.Get(name, DefaultValue(settings.Kind, name));
 }
