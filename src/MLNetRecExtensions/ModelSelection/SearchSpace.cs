@@ -14,7 +14,7 @@ internal sealed class SearchSpace
         [RecommenderKind.Popularity] = [],
         [RecommenderKind.ImplicitAls] =
         [
-            ("ApproximationRank", [8, 16, 32, 64, 128]),
+            ("ApproximationRank", [2, 4, 8, 16, 32, 64, 128]),
             ("Lambda", [0.1, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]),
             ("Alpha", [0.25, 0.5, 1, 2, 5, 10, 20, 40]),
             ("NumberOfIterations", [8, 15, 25]),
