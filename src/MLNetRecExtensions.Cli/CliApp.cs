@@ -28,7 +28,7 @@ internal static class CliApp
             return args[0] switch
             {
                 "compare" => CompareCommand.Run(rest),
-                "score" => ScoreCommand.Run(rest),
+                "score" => ScoreCommand.Run(rest, error),
                 "recommendation" => RecommendationCommand.Run(rest),
                 "recommend" => RecommendCommand.Run(rest, error),
                 "evaluate" => EvaluateCommand.Run(rest),
@@ -40,8 +40,10 @@ internal static class CliApp
             error.WriteLine($"mlnet-rec: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException
+                                      or InvalidOperationException or IOException or UnauthorizedAccessException or FormatException)
         {
+            // Bad data, a diverged training run, an unwritable path: one line naming the cause, never a stack trace.
             error.WriteLine($"mlnet-rec: {e.Message}");
             return 1;
         }

@@ -1,12 +1,20 @@
+using MLNetRecExtensions.Data;
 using MLNetRecExtensions.ModelSelection;
 
 namespace MLNetRecExtensions.Cli;
 
 /// <summary>Parsed arguments of <c>mlnet-rec compare</c>.</summary>
 internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K, int Seed, string OutputDirectory,
-    DataFileOptions Files, string? TrainPath, string? TestPath, IReadOnlyList<RecommenderKind>? Models)
+    DataFileOptions Files, string? TrainPath, string? TestPath, IReadOnlyList<RecommenderKind>? Models,
+    InteractionLoadOptions? LoadOptions = null)
 {
     private static readonly string[] Splits = ["random", "stratified", "temporal"];
+
+    private static readonly Dictionary<string, DuplicatePolicy> DuplicatePolicies = new()
+    {
+        ["error"] = DuplicatePolicy.Error, ["mean"] = DuplicatePolicy.Mean, ["last"] = DuplicatePolicy.Last,
+        ["sum"] = DuplicatePolicy.Sum, ["keep"] = DuplicatePolicy.KeepAll,
+    };
 
     public static readonly CommandSpec Spec = new("compare",
         "fit several recommenders on one split and print the leaderboard side by side",
@@ -20,6 +28,8 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
             new("--k", "N", "10", "cut-off of the metrics"),
             new("--seed", "N", "42", "seed of the split and the models"),
             new("--out", "DIR", "mlnet-rec-out", "folder of leaderboard.md and leaderboard.png"),
+            new("--rating-range", "MIN:MAX", "none", "reject ratings outside the range (e.g. 1:5)"),
+            new("--duplicates", "P", "the loader's default", "repeated (user, item) rows: error | mean | last | sum | keep"),
         ],
         CommandSpec.FileFormats);
 
@@ -36,8 +46,24 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
         if ((train == null) != (test == null)) throw new UsageException("--train and --test go together");
         if (train != null && o.Has("--dataset")) throw new UsageException("give either --dataset or --train with --test, not both");
         var models = o.Get("--models") is { } m ? ModelList.Parse(m.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)) : null;
+        InteractionLoadOptions? load = null;
+        if (o.Get("--rating-range") is { } range)
+        {
+            try { (load ??= new()).RatingRange = RatingRange.Parse(range); }
+            catch (FormatException) { throw new UsageException($"--rating-range must be MIN:MAX with MIN <= MAX (e.g. 1:5 or 0.5:5), got '{range}'"); }
+        }
+        if (o.Get("--duplicates") is { } policyText)
+        {
+            string policy = policyText.ToLowerInvariant();
+            (load ??= new()).Duplicates = DuplicatePolicies.TryGetValue(policy, out var p) ? p
+                : throw new UsageException($"--duplicates must be one of {string.Join(", ", DuplicatePolicies.Keys)}, got '{policy}'");
+        }
+        string output = o.Get("--out", "mlnet-rec-out");
+        // Checked before any training, so a bad output path fails in a second, not after the leaderboard is computed.
+        if (File.Exists(output))
+            throw new UsageException($"--out must be a directory, but '{output}' is an existing file; choose a directory (it is created when missing)");
         return new CompareArguments(train != null ? new DatasetSpec("file", train) : dataset, split, o.Int("--k", 10, 1), o.Int("--seed", 42),
-            o.Get("--out", "mlnet-rec-out"), DataFileOptions.From(o), train, test, models);
+            output, DataFileOptions.From(o), train, test, models, load);
     }
 }
 
