@@ -14,6 +14,17 @@ namespace MLNetRecExtensions.Cli;
 /// </summary>
 internal static class ServeCommand
 {
+    /// <summary>Help of <c>serve</c> (the parsing lives in <see cref="Run"/>).</summary>
+    public static readonly CommandSpec Spec = new("serve", "serve a serving bundle over HTTP (recommend, batch, similar items, health)",
+        [
+            new("--model", "FILE", "required", "a serving bundle written by serve-export or ServingModel.Save"),
+            new("--index", "I", "exact", "exact | hnsw (the bundle's saved graph when present)"),
+            new("--redis", "HOST:PORT", "none", "read user embeddings and seen items from Redis (uploaded first when missing)"),
+            new("--port", "N", "5080", "port to listen on (0 = a free port)"),
+            new("--host", "H", "127.0.0.1", "address to listen on"),
+            new("--ef", "N", "128", "HNSW search expansion"),
+        ]);
+
     public const string Usage = "usage: mlnet-rec serve --model MODEL.zip [--index exact|hnsw] [--redis HOST:PORT] [--port 5080] [--host 127.0.0.1] [--ef 128]";
 
     public static int Run(IReadOnlyList<string> args) => RunAsync(args).GetAwaiter().GetResult();

@@ -16,6 +16,17 @@ namespace MLNetRecExtensions.Cli;
 /// </summary>
 internal static class ServeExportCommand
 {
+    /// <summary>Help of <c>serve-export</c> (the parsing lives in <see cref="Run"/>).</summary>
+    public static readonly CommandSpec Spec = new("serve-export", "fit implicit ALS on a dataset and write the serving bundle serve reads",
+        [
+            new("--dataset", "D", "required", "synthetic | movielens-100k:PATH | movielens-1m:PATH | csv:PATH"),
+            new("--model", "FILE", "required", "the bundle to write"),
+            new("--factors", "N", "32", "embedding dimension"),
+            new("--hnsw", null, "off", "build and store the HNSW graphs in the bundle"),
+            new("--seed", "N", "42", "seed of the model"),
+            new("--id", "NAME", "ials-DATASET-kN-sSEED", "model id (part of the Redis keys)"),
+        ]);
+
     public const string Usage = "usage: mlnet-rec serve-export --dataset synthetic|movielens-100k:PATH|movielens-1m:PATH|csv:PATH --model MODEL.zip [--factors 32] [--hnsw] [--seed 42] [--id NAME]";
 
     public static int Run(IReadOnlyList<string> args)
