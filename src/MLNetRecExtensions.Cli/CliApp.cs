@@ -32,6 +32,8 @@ internal static class CliApp
                 "recommendation" => RecommendationCommand.Run(rest),
                 "recommend" => RecommendCommand.Run(rest, error),
                 "evaluate" => EvaluateCommand.Run(rest),
+                "serve" => ServeCommand.Run(rest),
+                "serve-export" => ServeExportCommand.Run(rest),
                 _ => throw new UsageException($"unknown command '{args[0]}'; {Usage}"),
             };
         }

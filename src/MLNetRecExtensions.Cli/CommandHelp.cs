@@ -14,7 +14,7 @@ internal static class CommandHelp
 
     /// <summary>Every command with its help.</summary>
     public static readonly CommandSpec[] All =
-        [RecommendationCommand.Spec, RecommendCommand.Spec, EvaluateCommand.Spec, CompareArguments.Spec, Score];
+        [RecommendationCommand.Spec, RecommendCommand.Spec, EvaluateCommand.Spec, CompareArguments.Spec, Score, ServeCommand.Spec, ServeExportCommand.Spec];
 
     public static string Overview() =>
         $"mlnet-rec {CommandSpec.Version} — recommender systems for ML.NET\n\nusage: mlnet-rec COMMAND [options]   (mlnet-rec COMMAND --help for its options and defaults)\n\ncommands:\n" +

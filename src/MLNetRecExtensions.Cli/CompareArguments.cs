@@ -8,6 +8,9 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
     DataFileOptions Files, string? TrainPath, string? TestPath, IReadOnlyList<RecommenderKind>? Models,
     InteractionLoadOptions? LoadOptions = null)
 {
+    /// <summary><c>--index exact|hnsw</c>: the retrieval index of the embedding models (default exact).</summary>
+    public string Index { get; init; } = "exact";
+
     private static readonly string[] Splits = ["random", "stratified", "temporal"];
 
     private static readonly Dictionary<string, DuplicatePolicy> DuplicatePolicies = new()
@@ -30,6 +33,7 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
             new("--out", "DIR", "mlnet-rec-out", "folder of leaderboard.md and leaderboard.png"),
             new("--rating-range", "MIN:MAX", "none", "reject ratings outside the range (e.g. 1:5)"),
             new("--duplicates", "P", "the loader's default", "repeated (user, item) rows: error | mean | last | sum | keep"),
+            new("--index", "I", "exact", "exact | hnsw: the retrieval index of the embedding models; hnsw adds an Index recall@K column"),
         ],
         CommandSpec.FileFormats);
 
@@ -62,8 +66,10 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
         // Checked before any training, so a bad output path fails in a second, not after the leaderboard is computed.
         if (File.Exists(output))
             throw new UsageException($"--out must be a directory, but '{output}' is an existing file; choose a directory (it is created when missing)");
+        string index = o.Get("--index", "exact").ToLowerInvariant();
+        if (index is not ("exact" or "hnsw")) throw new UsageException($"--index must be exact or hnsw, got '{index}'");
         return new CompareArguments(train != null ? new DatasetSpec("file", train) : dataset, split, o.Int("--k", 10, 1), o.Int("--seed", 42),
-            output, DataFileOptions.From(o), train, test, models, load);
+            output, DataFileOptions.From(o), train, test, models, load) { Index = index };
     }
 }
 

@@ -37,6 +37,7 @@ internal static class CompareCommand
         {
             K = arguments.K,
             ItemGroups = dataset.ItemGroups,
+            Index = arguments.Index == "hnsw" ? new Retrieval.EmbeddingIndexOptions { Kind = Retrieval.EmbeddingIndexKind.Hnsw } : null,
             DataViewFactory = dataset.SideFeatures is { } side ? rows => side.ToDataView(ml, rows) : null,
             Progress = new SynchronousProgress<ComparisonProgress>(p =>
             {
