@@ -29,6 +29,12 @@ public sealed class FactorizationSettings
     public bool UseBiases { get; init; }
     /// <summary>Factors were clamped at zero after each solve.</summary>
     public bool NonNegative { get; init; }
+    /// <summary>
+    /// Implicit: the trainer counted every interaction as strength 1 whatever its label (<see cref="ImplicitAlsTrainer"/>
+    /// without a label column, one-class MF), so fold-in and updates do the same: given ratings are checked, then
+    /// replaced by 1 each.
+    /// </summary>
+    public bool IgnoresLabels { get; init; }
 
     /// <summary>The weighted-ALS settings of an exact (Cholesky) row solve on <paramref name="threads"/> threads.</summary>
     internal WeightedAlsSettings ToWeightedAls(int threads) => new()
@@ -54,6 +60,7 @@ public sealed class FactorizationSettings
         w.Write(Gravity);
         w.Write(UseBiases);
         w.Write(NonNegative);
+        w.Write(IgnoresLabels);
     }
 
     internal static FactorizationSettings Read(BinaryReader r) => new()
@@ -65,5 +72,6 @@ public sealed class FactorizationSettings
         Gravity = r.ReadSingle(),
         UseBiases = r.ReadBoolean(),
         NonNegative = r.ReadBoolean(),
+        IgnoresLabels = r.ReadBoolean(),
     };
 }

@@ -7,9 +7,10 @@ internal static class FoldInRows
 {
     /// <summary>
     /// Validates and merges one row's columns: sorted distinct indices with their values summed (implicit strengths,
-    /// 1 each when <paramref name="values"/> is empty) or averaged (explicit ratings, required).
+    /// 1 each when <paramref name="values"/> is empty or <paramref name="ignoreValues"/>) or averaged (explicit ratings, required).
     /// </summary>
-    public static (int[] Columns, float[] Values) Merge(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, int count, string what, bool isExplicit)
+    public static (int[] Columns, float[] Values) Merge(ReadOnlySpan<int> indices, ReadOnlySpan<float> values, int count, string what,
+        bool isExplicit, bool ignoreValues)
     {
         if (values.Length != 0 && values.Length != indices.Length)
             throw new ArgumentException($"Got {indices.Length} {what}s but {values.Length} ratings; pass one rating per {what}, or none.", nameof(values));
@@ -24,7 +25,7 @@ internal static class FoldInRows
             float v = values.Length == 0 ? 1f : values[k];
             if (!float.IsFinite(v) || (!isExplicit && v < 0))
                 throw new ArgumentOutOfRangeException("ratings", v, $"Position {k}: rating {v} must be finite{(isExplicit ? "" : " and ≥ 0 (implicit strength)")}.");
-            vals[k] = v;
+            vals[k] = ignoreValues ? 1f : v;
         }
         Array.Sort(keys, vals);
         int n = 0;

@@ -124,7 +124,7 @@ public sealed class ImplicitAlsTrainer : IEstimator<MatrixFactorizationModel>
             new FactorizationSettings
             {
                 Lambda = settings.Lambda, ConfidenceSlope = alpha, UnobservedWeight = settings.UnobservedWeight,
-                Gravity = settings.Gravity, NonNegative = o.NonNegative,
+                Gravity = settings.Gravity, NonNegative = o.NonNegative, IgnoresLabels = o.LabelColumnName == null,
             });
     }
 

@@ -24,7 +24,7 @@ public sealed partial class MatrixFactorizationModel : IHistoryEmbeddingModel
     /// </summary>
     /// <remarks>
     /// <para>Implicit models: repeated items are merged by summing their strengths (1 each when
-    /// <paramref name="ratings"/> is empty), each gets confidence <c>c = 1 + α·r</c>, and
+    /// <paramref name="ratings"/> is empty, or always when <see cref="FactorizationSettings.IgnoresLabels"/>), each gets confidence <c>c = 1 + α·r</c>, and
     /// <c>((w0 + g)·QᵀQ + λI + Σ_i (c_i − w0) q_i q_iᵀ) x = w0·t0·Σq + Σ_i (c_i − w0·t0) q_i</c> is solved by Cholesky
     /// (<see cref="WeightedAls"/>' exact row solve, the Gramian <c>QᵀQ</c> computed once per model). For a user who was
     /// in the training data this reproduces the trained factors once the item factors have converged.</para>
@@ -41,7 +41,7 @@ public sealed partial class MatrixFactorizationModel : IHistoryEmbeddingModel
     public float[] FoldInUser(ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, out float userBias)
     {
         var settings = RequireSettings();
-        var (columns, values) = FoldInRows.Merge(items, ratings, ItemCount, "item", Kind == MatrixFactorizationKind.Explicit);
+        var (columns, values) = FoldInRows.Merge(items, ratings, ItemCount, "item", Kind == MatrixFactorizationKind.Explicit, settings.IgnoresLabels);
         var x = new float[Rank];
         userBias = 0;
         if (columns.Length == 0) return x;
@@ -65,7 +65,7 @@ public sealed partial class MatrixFactorizationModel : IHistoryEmbeddingModel
     public float[] FoldInItem(ReadOnlySpan<int> users, ReadOnlySpan<float> ratings, out float itemBias)
     {
         var settings = RequireSettings();
-        var (columns, values) = FoldInRows.Merge(users, ratings, UserCount, "user", Kind == MatrixFactorizationKind.Explicit);
+        var (columns, values) = FoldInRows.Merge(users, ratings, UserCount, "user", Kind == MatrixFactorizationKind.Explicit, settings.IgnoresLabels);
         var x = new float[Rank];
         itemBias = 0;
         if (columns.Length == 0) return x;

@@ -12,7 +12,7 @@ namespace MLNetRecExtensions.Factorization;
 /// indices at or above the model's counts in the new interactions are new users / items and get new rows.</para>
 /// <para>The touched rows — every user of the new interactions, and every item (or only the new items, see
 /// <see cref="MatrixFactorizationUpdateOptions.UpdateExistingItems"/>) — are re-solved against ALL their interactions
-/// (previous + new) by the trainer's exact row solve of <see cref="MatrixFactorizationModel.Settings"/>, for
+/// (previous + new; labels read as 1 each when <see cref="FactorizationSettings.IgnoresLabels"/>) by the trainer's exact row solve of <see cref="MatrixFactorizationModel.Settings"/>, for
 /// <see cref="MatrixFactorizationUpdateOptions.NumberOfIterations"/> alternating sweeps (users, then items), with the
 /// Gramian over all current factors. Untouched rows keep their factors bit for bit. Explicit models keep their global
 /// mean μ. Implicit models recompute the item popularity (the unknown-user fallback) from all interactions. The cost is
@@ -56,7 +56,7 @@ public static class MatrixFactorizationUpdate
         int users = added.UserCount, items = added.ItemCount, rank = model.Rank;
         int threads = OptionChecks.ResolveThreads(o.NumberOfThreads);
         bool isExplicit = model.Kind == MatrixFactorizationKind.Explicit;
-        var combined = Concatenate(previous, added);
+        var combined = Concatenate(previous, added, settings.IgnoresLabels);
         var byUser = UserItemMatrix.FromInteractions(isExplicit ? MatrixFactorizationTrainer.AveragedDuplicates(combined) : combined);
         var byItem = byUser.Transpose();
         var touchedUsers = Distinct(added.Users, 0);
@@ -132,9 +132,10 @@ public static class MatrixFactorizationUpdate
         return UserItemMatrix.FromInteractions(new InteractionData(touched.Length, matrix.ItemCount, rowIds, cols, vals));
     }
 
-    private static InteractionData Concatenate(InteractionData previous, InteractionData added) => new(
+    // A model trained without labels (every row strength 1) is updated the same way.
+    private static InteractionData Concatenate(InteractionData previous, InteractionData added, bool ignoreLabels) => new(
         added.UserCount, added.ItemCount, [.. previous.Users, .. added.Users], [.. previous.Items, .. added.Items],
-        [.. previous.Labels, .. added.Labels]);
+        ignoreLabels ? Enumerable.Repeat(1f, previous.Count + added.Count).ToArray() : [.. previous.Labels, .. added.Labels]);
 
     private static int[] Distinct(int[] indices, int minimum)
     {
