@@ -35,15 +35,23 @@ public sealed class FactorizationSettings
     /// replaced by 1 each.
     /// </summary>
     public bool IgnoresLabels { get; init; }
+    /// <summary>Implicit: the trainer solved rows exactly (Cholesky) rather than by warm-started conjugate gradient.</summary>
+    public bool UseCholesky { get; init; }
+    /// <summary>Implicit: conjugate-gradient steps per row and sweep of the trainer (when not <see cref="UseCholesky"/>).</summary>
+    public int CgSteps { get; init; } = 3;
 
-    /// <summary>The weighted-ALS settings of an exact (Cholesky) row solve on <paramref name="threads"/> threads.</summary>
-    internal WeightedAlsSettings ToWeightedAls(int threads) => new()
+    /// <summary>
+    /// The weighted-ALS settings of an exact (Cholesky) row solve on <paramref name="threads"/> threads, or with
+    /// <paramref name="trainerSolver"/> the trainer's own solver (Cholesky, or <see cref="CgSteps"/> warm-started CG steps).
+    /// </summary>
+    internal WeightedAlsSettings ToWeightedAls(int threads, bool trainerSolver = false) => new()
     {
         Lambda = Lambda,
         UnobservedWeight = UnobservedWeight,
         UnobservedTarget = UnobservedTarget,
         Gravity = Gravity,
-        UseCholesky = true,
+        UseCholesky = !trainerSolver || UseCholesky,
+        CgSteps = CgSteps,
         NonNegative = NonNegative,
         Threads = threads,
     };
@@ -61,6 +69,8 @@ public sealed class FactorizationSettings
         w.Write(UseBiases);
         w.Write(NonNegative);
         w.Write(IgnoresLabels);
+        w.Write(UseCholesky);
+        w.Write(CgSteps);
     }
 
     internal static FactorizationSettings Read(BinaryReader r) => new()
@@ -73,5 +83,7 @@ public sealed class FactorizationSettings
         UseBiases = r.ReadBoolean(),
         NonNegative = r.ReadBoolean(),
         IgnoresLabels = r.ReadBoolean(),
+        UseCholesky = r.ReadBoolean(),
+        CgSteps = r.ReadInt32(),
     };
 }

@@ -125,6 +125,7 @@ public sealed class ImplicitAlsTrainer : IEstimator<MatrixFactorizationModel>
             {
                 Lambda = settings.Lambda, ConfidenceSlope = alpha, UnobservedWeight = settings.UnobservedWeight,
                 Gravity = settings.Gravity, NonNegative = o.NonNegative, IgnoresLabels = o.LabelColumnName == null,
+                UseCholesky = settings.UseCholesky, CgSteps = settings.CgSteps,
             });
     }
 

@@ -215,7 +215,7 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
             new FactorizationSettings
             {
                 Lambda = settings.Lambda, UnobservedWeight = settings.UnobservedWeight, UnobservedTarget = settings.UnobservedTarget,
-                NonNegative = o.NonNegative, IgnoresLabels = true,
+                NonNegative = o.NonNegative, IgnoresLabels = true, UseCholesky = true,
             });
     }
 

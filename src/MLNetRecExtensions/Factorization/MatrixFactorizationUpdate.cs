@@ -12,12 +12,16 @@ namespace MLNetRecExtensions.Factorization;
 /// indices at or above the model's counts in the new interactions are new users / items and get new rows.</para>
 /// <para>The touched rows — every user of the new interactions, and every item (or only the new items, see
 /// <see cref="MatrixFactorizationUpdateOptions.UpdateExistingItems"/>) — are re-solved against ALL their interactions
-/// (previous + new; labels read as 1 each when <see cref="FactorizationSettings.IgnoresLabels"/>) by the trainer's exact row solve of <see cref="MatrixFactorizationModel.Settings"/>, for
+/// (previous + new; labels read as 1 each when <see cref="FactorizationSettings.IgnoresLabels"/>) by the trainer's
+/// row solve of <see cref="MatrixFactorizationModel.Settings"/> (explicit: exact ridge; implicit: the trainer's
+/// Cholesky or conjugate-gradient steps warm-started from the current factors, new rows first solved exactly), for
 /// <see cref="MatrixFactorizationUpdateOptions.NumberOfIterations"/> alternating sweeps (users, then items), with the
 /// Gramian over all current factors. Untouched rows keep their factors bit for bit. Explicit models keep their global
 /// mean μ. Implicit models recompute the item popularity (the unknown-user fallback) from all interactions. The cost is
-/// <c>O(iterations · (touched rows · rank³ + their interactions · rank²) + rows · rank²)</c>, independent of the number
-/// of untouched interactions apart from building the sparse matrix.</para>
+/// that of the touched rows' half-steps — with CG <c>O(iterations · their interactions · rank · steps)</c>, with
+/// Cholesky <c>O(iterations · (touched rows · rank³ + their interactions · rank²))</c> — plus <c>O(rows · rank²)</c>
+/// for the Gramians and building the sparse matrix; re-solving a popular existing item reads all of its
+/// interactions.</para>
 /// <para>The result is a new model (the input is not modified) that scores, saves and loads like a fitted one;
 /// deterministic for any thread count.</para>
 /// </remarks>
@@ -78,26 +82,33 @@ public static class MatrixFactorizationUpdate
             return new MatrixFactorizationModel(mlContext, model.Kind, model.UserColumnName, model.ItemColumnName, users, items, rank,
                 p, q, bu, bi, model.GlobalMean, null, settings);
         }
-        var als = settings.ToWeightedAls(threads);
         var userSide = TouchedRows(byUser, touchedUsers);
         var itemSide = TouchedRows(byItem, touchedItems);
-        var userConfidence = userSide == null ? null : Array.ConvertAll(userSide.Values, settings.Confidence);
-        var itemConfidence = itemSide == null ? null : Array.ConvertAll(itemSide.Values, settings.Confidence);
+        // New rows start from an exact solve (users against the old items, then items against all users); then every
+        // touched row takes the trainer's own half-steps (Cholesky, or CG warm-started from the current factors).
+        var exact = settings.ToWeightedAls(threads);
+        var newUsers = touchedUsers.Where(u => u >= model.UserCount).ToArray();
+        var newItems = touchedItems.Where(i => i >= model.ItemCount).ToArray();
+        SweepImplicit(TouchedRows(byUser, newUsers), newUsers, p, q, items, rank, settings, exact);
+        SweepImplicit(TouchedRows(byItem, newItems), newItems, q, p, users, rank, settings, exact);
+        var trainer = settings.ToWeightedAls(threads, trainerSolver: true);
         for (int it = 0; it < o.NumberOfIterations; it++)
         {
-            SweepImplicit(userSide, userConfidence, touchedUsers, p, q, items, rank, als);
-            SweepImplicit(itemSide, itemConfidence, touchedItems, q, p, users, rank, als);
+            SweepImplicit(userSide, touchedUsers, p, q, items, rank, settings, trainer);
+            SweepImplicit(itemSide, touchedItems, q, p, users, rank, settings, trainer);
         }
         return new MatrixFactorizationModel(mlContext, model.Kind, model.UserColumnName, model.ItemColumnName, users, items, rank,
             p, q, null, null, 0, WeightedAlsTraining.Popularity(combined), settings);
     }
 
-    private static void SweepImplicit(UserItemMatrix? rows, float[]? confidence, int[] touched, float[] x, float[] y, int yCount, int rank, WeightedAlsSettings als)
+    private static void SweepImplicit(UserItemMatrix? rows, int[] touched, float[] x, float[] y, int yCount, int rank,
+        FactorizationSettings settings, WeightedAlsSettings als)
     {
         if (rows == null) return;
+        var confidence = Array.ConvertAll(rows.Values, settings.Confidence);
         var terms = GramianTerms.Compute(y, yCount, rank, als);
         var local = Gather(x, touched, rank);
-        WeightedAls.Sweep(rows, confidence!, local, y, rank, terms, als);
+        WeightedAls.Sweep(rows, confidence, local, y, rank, terms, als);
         Scatter(local, x, touched, rank);
     }
 

@@ -28,11 +28,12 @@ public sealed class FoldInTests
         return new InteractionData(users, items, u.ToArray(), i.ToArray(), l.ToArray());
     }
 
-    internal static MatrixFactorizationModel FitImplicit(MLContext ml, InteractionData data, int iterations = 40) =>
+    internal static MatrixFactorizationModel FitImplicit(MLContext ml, InteractionData data, int iterations = 40,
+        ImplicitAlsTrainer.SolverType solver = ImplicitAlsTrainer.SolverType.Cholesky) =>
         ml.Recommenders().Trainers.ImplicitAls(new ImplicitAlsTrainer.Options
         {
             ApproximationRank = 6, NumberOfIterations = iterations, Lambda = 1, Alpha = 2, UnobservedWeight = 0.5, Gravity = 0.1,
-            Solver = ImplicitAlsTrainer.SolverType.Cholesky, LabelColumnName = "Label", NumberOfThreads = 1, Seed = 3,
+            Solver = solver, LabelColumnName = "Label", NumberOfThreads = 1, Seed = 3,
         }).Fit(data.ToDataView(ml));
 
     internal static MatrixFactorizationModel FitExplicit(MLContext ml, InteractionData data, int iterations = 40) =>

@@ -17,13 +17,16 @@ public sealed class MatrixFactorizationUpdateTests
         new(users, items, data.Users, data.Items, data.Labels);
 
     [TestMethod]
-    public void NewUsersAndItemsLeaveUntouchedUsersExactlyAsTheyWere()
+    [DataRow(ImplicitAlsTrainer.SolverType.Cholesky)]
+    [DataRow(ImplicitAlsTrainer.SolverType.ConjugateGradient)]
+    public void NewUsersAndItemsLeaveUntouchedUsersExactlyAsTheyWere(ImplicitAlsTrainer.SolverType solver)
     {
         // Two new users (60, 61) and two new items (40, 41); the new users also touch existing group-B items. With
         // UpdateExistingItems = false no existing row is re-solved, so every old (user, item) score is bit-identical.
         var ml = new MLContext(1);
         var data = FoldInTests.Groups(11);
-        var model = FoldInTests.FitImplicit(ml, data, iterations: 10);
+        var model = FoldInTests.FitImplicit(ml, data, iterations: 10, solver);
+        Assert.AreEqual(solver == ImplicitAlsTrainer.SolverType.Cholesky, model.Settings!.UseCholesky);
         var added = Added(62, 42, (60, 25, 2), (60, 31, 1), (60, 40, 3), (61, 22, 1), (61, 41, 2), (61, 40, 1), (61, 35, 2));
         var updated = MatrixFactorizationUpdate.Update(ml, model, data, added, new MatrixFactorizationUpdateOptions { UpdateExistingItems = false });
 
