@@ -19,7 +19,8 @@ namespace MLNetRecExtensions.Bench;
 /// trained on the other 99 %; <see cref="MatrixFactorizationUpdate"/> vs a full refit on 100 % — seconds
 /// (interleaved A B A B, 7 each: wall-clock min and median, process CPU time median), ratio, and NDCG@10 / Recall@10 on the test side.</item>
 /// </list>
-/// Args: [path to u.data] (default ../shared/data/movielens-100k/u.data); "cold" or "update" runs one part only.
+/// Args: [path to u.data] (default ../shared/data/movielens-100k/u.data); "cold" or "update" runs one part only;
+/// "lambda=…", "alpha=…", "w0=…", "rank=…" change the ALS options.
 /// </summary>
 internal sealed class FoldInBenchmark : IBenchmark
 {
@@ -36,13 +37,37 @@ internal sealed class FoldInBenchmark : IBenchmark
         Console.WriteLine("Shared 2-core machine: other engineers' builds and tests run at the same time; times are noisy.");
         var ml = new MLContext(42);
         var (train, test) = InteractionSplits.StratifiedByUser(data, 0.75, 42);
+        _als = ParseAls(args);
+        Console.WriteLine($"implicit ALS: rank {_als.ApproximationRank}, λ {_als.Lambda}, α {_als.Alpha}, w0 {_als.UnobservedWeight}, {_als.NumberOfIterations} iterations, CG {_als.CgSteps} steps, 2 threads");
         bool all = !args.Contains("cold") && !args.Contains("update");
         if (all || args.Contains("cold")) ColdUsers(ml, train, test);
         if (all || args.Contains("update")) Incremental(ml, train, test);
         Console.WriteLine($"\nload at the end {Load()}");
     }
 
-    private static ImplicitAlsTrainer.Options AlsOptions() => new() { NumberOfThreads = 2 };
+    private static ImplicitAlsTrainer.Options _als = new() { NumberOfThreads = 2 };
+
+    private static ImplicitAlsTrainer.Options AlsOptions() => _als.Clone();
+
+    // "lambda=5 alpha=2 w0=0.5 rank=32" override the ALS defaults.
+    private static ImplicitAlsTrainer.Options ParseAls(string[] args)
+    {
+        var o = new ImplicitAlsTrainer.Options { NumberOfThreads = 2 };
+        foreach (var a in args)
+        {
+            var parts = a.Split('=');
+            if (parts.Length != 2) continue;
+            double v = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            switch (parts[0])
+            {
+                case "lambda": o.Lambda = v; break;
+                case "alpha": o.Alpha = v; break;
+                case "w0": o.UnobservedWeight = v; break;
+                case "rank": o.ApproximationRank = (int)v; break;
+            }
+        }
+        return o;
+    }
 
     private static void ColdUsers(MLContext ml, InteractionData train, InteractionData test)
     {
