@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using MLNetRecExtensions.Retrieval;
 
 namespace MLNetRecExtensions.Factorization;
@@ -38,20 +37,8 @@ public sealed partial class MatrixFactorizationModel : IHistoryEmbeddingModel
     /// <exception cref="InvalidOperationException">The model has no <see cref="Settings"/> (loaded from a version-1 file).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An item index is outside [0, <see cref="ItemCount"/>) or a rating is invalid.</exception>
     /// <exception cref="ArgumentException">Ratings are missing for an explicit model or differ in length from the items.</exception>
-    public float[] FoldInUser(ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, out float userBias)
-    {
-        var settings = RequireSettings();
-        var (columns, values) = FoldInRows.Merge(items, ratings, ItemCount, "item", Kind == MatrixFactorizationKind.Explicit, settings.IgnoresLabels);
-        var x = new float[Rank];
-        userBias = 0;
-        if (columns.Length == 0) return x;
-        if (Kind == MatrixFactorizationKind.Explicit)
-            ExplicitAls.SolveRow(columns, values, ItemFactors.Values, ExplicitItemBiases!, Rank, GlobalMean, settings.UseBiases,
-                settings.Lambda, settings.NonNegative, x, ref userBias, new ExplicitRowWorkspace(Rank, settings.UseBiases));
-        else
-            FoldInRows.SolveImplicit(columns, values, ItemFactors.Values, LazyTerms(ref _itemTerms, ItemFactors, settings), settings, x);
-        return x;
-    }
+    public float[] FoldInUser(ReadOnlySpan<int> items, ReadOnlySpan<float> ratings, out float userBias) =>
+        FoldIn(items, ratings, ItemCount, "item", ItemFactors, ExplicitItemBiases, ref _itemTerms, out userBias);
 
     /// <summary>
     /// Folds an item in from the <paramref name="users"/> who interacted with it (0-based user indices) and optional
@@ -62,18 +49,23 @@ public sealed partial class MatrixFactorizationModel : IHistoryEmbeddingModel
     /// <exception cref="InvalidOperationException">The model has no <see cref="Settings"/> (loaded from a version-1 file).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A user index is outside [0, <see cref="UserCount"/>) or a rating is invalid.</exception>
     /// <exception cref="ArgumentException">Ratings are missing for an explicit model or differ in length from the users.</exception>
-    public float[] FoldInItem(ReadOnlySpan<int> users, ReadOnlySpan<float> ratings, out float itemBias)
+    public float[] FoldInItem(ReadOnlySpan<int> users, ReadOnlySpan<float> ratings, out float itemBias) =>
+        FoldIn(users, ratings, UserCount, "user", UserFactors, UserBiases, ref _userTerms, out itemBias);
+
+    // One row of either side against the fixed factors (and, explicit, biases) of the other side.
+    private float[] FoldIn(ReadOnlySpan<int> indices, ReadOnlySpan<float> ratings, int count, string what, EmbeddingTable fixedSide,
+        float[]? fixedBiases, ref GramianTerms? terms, out float bias)
     {
         var settings = RequireSettings();
-        var (columns, values) = FoldInRows.Merge(users, ratings, UserCount, "user", Kind == MatrixFactorizationKind.Explicit, settings.IgnoresLabels);
+        var (columns, values) = FoldInRows.Merge(indices, ratings, count, what, Kind == MatrixFactorizationKind.Explicit, settings.IgnoresLabels);
         var x = new float[Rank];
-        itemBias = 0;
+        bias = 0;
         if (columns.Length == 0) return x;
         if (Kind == MatrixFactorizationKind.Explicit)
-            ExplicitAls.SolveRow(columns, values, UserFactors.Values, UserBiases!, Rank, GlobalMean, settings.UseBiases,
-                settings.Lambda, settings.NonNegative, x, ref itemBias, new ExplicitRowWorkspace(Rank, settings.UseBiases));
+            ExplicitAls.SolveRow(columns, values, fixedSide.Values, fixedBiases!, Rank, GlobalMean, settings.UseBiases,
+                settings.Lambda, settings.NonNegative, x, ref bias, new ExplicitRowWorkspace(Rank, settings.UseBiases));
         else
-            FoldInRows.SolveImplicit(columns, values, UserFactors.Values, LazyTerms(ref _userTerms, UserFactors, settings), settings, x);
+            FoldInRows.SolveImplicit(columns, values, fixedSide.Values, LazyTerms(ref terms, fixedSide, settings), settings, x);
         return x;
     }
 
