@@ -20,7 +20,8 @@ namespace MLNetRecExtensions.Bench;
 /// trained on the other 99 %; <see cref="MatrixFactorizationUpdate"/> vs a full refit on 100 % — seconds
 /// (interleaved A B A B, 7 each: wall-clock min and median, process CPU time median), ratio, and NDCG@10 / Recall@10 on the test side.</item>
 /// </list>
-/// Args: [path to u.data] (default ../shared/data/movielens-100k/u.data); "cold" or "update" runs one part only;
+/// Args: [path to u.data] (default ../shared/data/movielens-100k/u.data); "cold" or "update" runs one part only; "twotower" adds
+/// the two-tower (defaults) answering the cold users through the same history call;
 /// "lambda=…", "alpha=…", "w0=…", "rank=…" change the ALS options.
 /// </summary>
 internal sealed class FoldInBenchmark : IBenchmark
@@ -41,7 +42,7 @@ internal sealed class FoldInBenchmark : IBenchmark
         _als = ParseAls(args);
         Console.WriteLine($"implicit ALS: rank {_als.ApproximationRank}, λ {_als.Lambda}, α {_als.Alpha}, w0 {_als.UnobservedWeight}, {_als.NumberOfIterations} iterations, CG {_als.CgSteps} steps, 2 threads");
         bool all = !args.Contains("cold") && !args.Contains("update");
-        if (all || args.Contains("cold")) ColdUsers(ml, train, test);
+        if (all || args.Contains("cold")) ColdUsers(ml, train, test, args.Contains("twotower"));
         if (all || args.Contains("update")) Incremental(ml, train, test);
         Console.WriteLine($"\nload at the end {Load()}");
     }
@@ -70,7 +71,7 @@ internal sealed class FoldInBenchmark : IBenchmark
         return o;
     }
 
-    private static void ColdUsers(MLContext ml, InteractionData train, InteractionData test)
+    private static void ColdUsers(MLContext ml, InteractionData train, InteractionData test, bool twoTowerToo)
     {
         var random = new Random(42);
         var heldOut = Enumerable.Range(0, train.UserCount).OrderBy(_ => random.Next()).Take(train.UserCount / 10).OrderBy(u => u).ToArray();
@@ -84,6 +85,9 @@ internal sealed class FoldInBenchmark : IBenchmark
         // Training-side rows of each held-out user, by time (ties by item).
         var byTime = heldOut.ToDictionary(u => u, u => Enumerable.Range(0, train.Count).Where(r => train.Users[r] == u)
             .OrderBy(r => train.Timestamps![r]).ThenBy(r => train.Items[r]).ToArray());
+        // The two-tower (library defaults: user ID + training history) answers through the same call: its user tower on
+        // the given items as history (no ID for a new user). Trained once on the same base data; "twotower" turns it on.
+        var twoTower = twoTowerToo ? ml.Recommenders().Trainers.TwoTower(new TwoTower.TwoTowerOptions { NumberOfThreads = 2 }).Fit(baseData.ToDataView(ml)) : null;
         foreach (int n in new[] { 3, 5, 10 })
         {
             var histories = heldOut.ToDictionary(u => u, u => byTime[u].Take(n).Select(r => train.Items[r]).ToArray());
@@ -94,7 +98,10 @@ internal sealed class FoldInBenchmark : IBenchmark
             var foldIn = Rank(heldOut, train.UserCount, u => HistoryRecommendations.Recommend(baseModel, histories[u], [], K));
             var popularity = Rank(heldOut, train.UserCount, u => HistoryRecommendations.Recommend(baseModel, [], [], K + n, excludeHistory: false), histories);
             var full = Rank(heldOut, train.UserCount, u => TopForUser(refit, u, histories[u]));
-            var reports = new[] { ("fold-in", foldIn), ("popularity", popularity), ("full refit", full) }
+            var methods = new List<(string, int[]?[])> { ("fold-in", foldIn), ("popularity", popularity), ("full refit", full) };
+            if (twoTower != null)
+                methods.Add(("two-tower", Rank(heldOut, train.UserCount, u => HistoryRecommendations.Recommend(twoTower, histories[u], [], K))));
+            var reports = methods
                 .Select(m => (m.Item1, All: RankingEvaluator.Evaluate(m.Item2, restAll, K), Test: RankingEvaluator.Evaluate(m.Item2, restTest, K))).ToArray();
             double refitRecall = reports[2].All.Recall, popRecall = reports[1].All.Recall;
             foreach (var (name, all, testSide) in reports)
