@@ -26,6 +26,7 @@ internal static class ModelFile
     {
         var transformer = recommender.ToTransformer(ml, k, TopKRecommendationColumns.User);
         ml.Model.Save(transformer, ml.Data.LoadFromEnumerable(Array.Empty<Input>()).Schema, path);
+        HistoryModelFile.SaveIfSupported(ml, recommender, path);
     }
 
     /// <exception cref="UsageException">The file is missing.</exception>

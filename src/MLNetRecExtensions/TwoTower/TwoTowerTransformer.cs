@@ -19,7 +19,7 @@ namespace MLNetRecExtensions.TwoTower;
 /// feature — <see cref="ComputeUserEmbedding"/> and <see cref="ComputeUserEmbeddings"/> — of this object.</item>
 /// </list>
 /// </summary>
-public sealed class TwoTowerTransformer : ChainDelegatingTransformer, IEmbeddingModel
+public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IEmbeddingModel
 {
     private readonly TwoTowerNetwork _network;
     private readonly float[] _continuousMeans;
