@@ -46,7 +46,9 @@ internal sealed record DatasetSection(string Path, string? TestPath, string? Use
 }
 
 /// <summary>The search settings of a run.</summary>
-internal sealed record TrainingSection(double TrainTimeSeconds, string OptimizingMetric, int K, int Seed, IReadOnlyList<string> Models);
+internal sealed record TrainingSection(double TrainTimeSeconds, string OptimizingMetric, int K, int Seed, IReadOnlyList<string> Models,
+    int ValidationFolds = 3);
 
-/// <summary>One trial as written to the config.</summary>
-internal sealed record TrialRecord(int Number, string Model, Dictionary<string, double> Settings, double Metric, double Seconds, string? Error);
+/// <summary>One trial as written to the config: <see cref="Metric"/> is the mean of <see cref="FoldMetrics"/> (one per validation split).</summary>
+internal sealed record TrialRecord(int Number, string Model, Dictionary<string, double> Settings, double Metric, double Seconds, string? Error,
+    IReadOnlyList<double>? FoldMetrics = null, double StandardError = 0);

@@ -28,6 +28,7 @@ internal static class RecommendationCommand
             new("--k", "N", "10", "recommendations per user (stored in model.zip)"),
             new("--models", "LIST", "popularity,ials,mf,twotower,twostage", "families to try (mf only on rated data)"),
             new("--seed", "N", "42", "seed of the splits, the trainers and the search"),
+            new("--validation-folds", "N", "3", "repeated per-user 80/20 validation splits each trial is scored on (mean); 1 with --time-col"),
             new("--max-trials", "N", "unlimited", "stop after this many trials"),
             new("--config", "FILE", "none", "repeat the run described by a recommendation.mbconfig written earlier"),
             new("--output", "DIR", "mlnet-rec-model", "output folder", "-o"),
@@ -63,9 +64,10 @@ internal static class RecommendationCommand
             (train, test) = (split.Train, split.Test);
             testSplit = all.Timestamps != null ? "per user, latest 25 % by time" : $"per user stratified 75/25 (Recommenders python_stratified_split, seed {training.Seed})";
         }
-        var validation = RecommenderSearch.ValidationSplit(train, training.Seed);
-        string validationSplit = train.Timestamps != null ? "per user, latest 20 % of training rows by time" : $"per user stratified 80/20 of training rows (seed {training.Seed})";
-        AnsiConsole.MarkupLine($"Test: {Markup.Escape(testSplit)} → {test.Count:N0} rows. Validation: {Markup.Escape(validationSplit)} → {validation.Test.Count:N0} rows.");
+        var validation = RecommenderSearch.ValidationSplits(train, training.Seed, training.ValidationFolds);
+        string validationSplit = train.Timestamps != null ? "per user, latest 20 % of training rows by time"
+            : $"per user stratified 80/20 of training rows, {validation.Count} repeated split(s) with seeds {training.Seed}..{training.Seed + validation.Count - 1}; a trial scores the mean, and a family's defaults are kept when within one standard error of its best";
+        AnsiConsole.MarkupLine($"Test: {Markup.Escape(testSplit)} → {test.Count:N0} rows. Validation: {Markup.Escape(validationSplit)} → {validation[0].Test.Count:N0} rows per split.");
 
         var ml = new MLContext(training.Seed);
         var searchOptions = new RecommenderSearchOptions
@@ -77,10 +79,13 @@ internal static class RecommendationCommand
             Models = kinds,
             TwoStageRanker = TwoStageRanker.Create,
             MaxTrials = o.Int("--max-trials", int.MaxValue, 1),
+            ValidationFolds = training.ValidationFolds,
         };
         var result = SearchWithLiveTable(ml, searchOptions, validation, metric.Label(metricK));
         var best = result.Best;
-        AnsiConsole.MarkupLine($"Best: [green]{best.Settings.Kind}[/] ({Markup.Escape(best.Settings.Describe())}), validation {metric.Label(metricK)} = {best.Metric:F4}. Refitting on all {train.Count:N0} training rows…");
+        if (!ReferenceEquals(best, result.HighestMean))
+            AnsiConsole.MarkupLine($"Highest mean: {result.HighestMean.Settings.Kind} ({Markup.Escape(result.HighestMean.Settings.Describe())}) {result.HighestMean.Metric:F4}, within one standard error of its defaults, which are kept.");
+        AnsiConsole.MarkupLine($"Best: [green]{best.Settings.Kind}[/] ({Markup.Escape(best.Settings.Describe())}), validation {metric.Label(metricK)} = {best.Metric:F4} ± {best.StandardError:F4}. Refitting on all {train.Count:N0} training rows…");
 
         var fitted = FittedRecommender.Fit(ml, best.Settings, train, training.Seed, training.K, TwoStageRanker.Create);
         var testReport = RecommendationEvaluator.Evaluate(fitted.Recommender, test, training.K);
@@ -116,7 +121,8 @@ internal static class RecommendationCommand
         var models = o.Get("--models", "popularity,ials,mf,twotower,twostage").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         ModelList.Parse(models);
         return (new DatasetSection(path, o.ExistingFile("--test-dataset"), files.UserColumn, files.ItemColumn, files.RatingColumn, files.TimeColumn, files.HasHeader, files.Separator),
-            new TrainingSection(o.Double("--train-time", 60, 1), metric, o.Int("--k", 10, 1), o.Int("--seed", 42, 0), models));
+            new TrainingSection(o.Double("--train-time", 60, 1), metric, o.Int("--k", 10, 1), o.Int("--seed", 42, 0), models,
+                o.Int("--validation-folds", 3, 1)));
     }
 
     private static (RankingMetric, int) ParseMetric(string text)
@@ -125,7 +131,7 @@ internal static class RecommendationCommand
         catch (FormatException e) { throw new UsageException($"--optimizing-metric: {e.Message}"); }
     }
 
-    private static RecommenderSearchResult SearchWithLiveTable(MLContext ml, RecommenderSearchOptions options, InteractionSplit validation, string metricLabel)
+    private static RecommenderSearchResult SearchWithLiveTable(MLContext ml, RecommenderSearchOptions options, IReadOnlyList<InteractionSplit> validation, string metricLabel)
     {
         var table = new Table().Title("Trials").AddColumns("#", "Model", "Settings", metricLabel, "Seconds");
         string running = "";
@@ -176,7 +182,8 @@ internal static class RecommendationCommand
     }
 
     private static TrialRecord Record(SearchTrial t) =>
-        new(t.Number, t.Settings.Kind.ToString(), t.Settings.Parameters.ToDictionary(p => p.Key, p => p.Value), t.Metric, Math.Round(t.Seconds, 3), t.Error);
+        new(t.Number, t.Settings.Kind.ToString(), t.Settings.Parameters.ToDictionary(p => p.Key, p => p.Value), t.Metric, Math.Round(t.Seconds, 3), t.Error,
+            t.FoldMetrics, t.StandardError);
 
     private static Dictionary<string, double> Metrics(RankingReport r, RankingReport popularity) => new()
     {

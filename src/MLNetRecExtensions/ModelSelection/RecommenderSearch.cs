@@ -10,7 +10,9 @@ namespace MLNetRecExtensions.ModelSelection;
 /// recommenders with a small hyper-parameter search (<see cref="SearchSpace"/>: every family's defaults, then
 /// random grid points and neighbours of each family's best), fits each on the training part, scores it on the
 /// validation part with <see cref="RecommenderComparison"/> (top-K over the full catalog, training items excluded),
-/// and returns every trial and the best.
+/// and returns every trial and the best. With several validation splits
+/// (<see cref="RecommenderSearchOptions.ValidationFolds"/>) a trial is fitted and scored on each, its metric is the
+/// mean, and the choice follows <see cref="Select"/>.
 /// </summary>
 /// <remarks>
 /// A trial starts only while the budget lasts and when its estimated time (the family's last measured time scaled
@@ -49,6 +51,49 @@ public sealed class RecommenderSearch
             ? InteractionSplits.TemporalByUserFraction(train, 0.2)
             : InteractionSplits.RecommendersStratifiedByUser(train, 0.8, seed);
 
+    /// <summary>
+    /// The <paramref name="folds"/> validation splits of <see cref="Run(InteractionData)"/>: <see cref="ValidationSplit"/>
+    /// with seeds <paramref name="seed"/>, <paramref name="seed"/> + 1, … (repeated per-user 80/20 splits); one
+    /// temporal split when the data has timestamps (it does not depend on the seed).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> &lt; 1.</exception>
+    public static IReadOnlyList<InteractionSplit> ValidationSplits(InteractionData train, int seed, int folds)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 1);
+        int n = train.Timestamps != null ? 1 : folds;
+        return Enumerable.Range(0, n).Select(f => ValidationSplit(train, unchecked(seed + f))).ToList();
+    }
+
+    /// <summary>
+    /// The selection rule: take the trial with the highest mean metric (the earlier one on ties); if the defaults of
+    /// its family were tried and the paired difference to them is within one standard error — mean over the splits
+    /// of (best − defaults) ≤ its sample standard deviation / √n, with n ≥ 2 splits — choose the defaults instead
+    /// (the simpler configuration, not beaten beyond the noise of validation). With one split the highest mean wins.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Every trial failed.</exception>
+    public static SearchTrial Select(IReadOnlyList<SearchTrial> trials)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        var top = trials.Where(t => !double.IsNaN(t.Metric)).OrderByDescending(t => t.Metric).ThenBy(t => t.Number).FirstOrDefault()
+            ?? throw new InvalidOperationException($"Every trial failed; the first error: {trials.FirstOrDefault()?.Error}");
+        var defaults = trials.FirstOrDefault(t => !double.IsNaN(t.Metric) && t.Settings.Equals(TrialSettings.Defaults(top.Settings.Kind)));
+        if (defaults == null || ReferenceEquals(defaults, top) || top.FoldMetrics.Count < 2 || defaults.FoldMetrics.Count != top.FoldMetrics.Count)
+            return top;
+        var differences = top.FoldMetrics.Zip(defaults.FoldMetrics, (a, b) => a - b).ToList();
+        return differences.Average() <= StandardError(differences) ? defaults : top;
+    }
+
+    /// <summary>Sample standard deviation / √n of <paramref name="values"/>; 0 with fewer than two values.</summary>
+    public static double StandardError(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int n = values.Count;
+        if (n < 2) return 0;
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (n - 1) / n);
+    }
+
     /// <summary>True when the labels are ratings (not all equal): MF is then tried and iALS weighs by rating.</summary>
     public static bool HasRatings(InteractionData data)
     {
@@ -56,13 +101,33 @@ public sealed class RecommenderSearch
         return data.Labels.Length > 0 && data.Labels.Any(l => l != data.Labels[0]);
     }
 
-    /// <summary>Runs the search on <paramref name="split"/> (train = fit, test = validation; same key spaces).</summary>
+    /// <summary>
+    /// Runs the search on <see cref="RecommenderSearchOptions.ValidationFolds"/> validation splits of
+    /// <paramref name="train"/> (<see cref="ValidationSplits"/> with <see cref="RecommenderSearchOptions.Seed"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No family applies (e.g. only MF on implicit data).</exception>
+    public RecommenderSearchResult Run(InteractionData train) => Run(ValidationSplits(train, _options.Seed, Math.Max(1, _options.ValidationFolds)));
+
+    /// <summary>Runs the search on the one split <paramref name="split"/> (train = fit, test = validation; same key spaces).</summary>
     /// <exception cref="ArgumentException">The two parts do not share key spaces.</exception>
     /// <exception cref="InvalidOperationException">No family applies (e.g. only MF on implicit data).</exception>
     public RecommenderSearchResult Run(InteractionSplit split)
     {
         ArgumentNullException.ThrowIfNull(split);
-        bool rated = HasRatings(split.Train);
+        return Run([split]);
+    }
+
+    /// <summary>
+    /// Runs the search scoring every trial on each of <paramref name="splits"/> (train = fit, test = validation;
+    /// same key spaces in all); a trial's metric is the mean and the choice follows <see cref="Select"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No split, or the parts of a split do not share key spaces.</exception>
+    /// <exception cref="InvalidOperationException">No family applies (e.g. only MF on implicit data).</exception>
+    public RecommenderSearchResult Run(IReadOnlyList<InteractionSplit> splits)
+    {
+        ArgumentNullException.ThrowIfNull(splits);
+        if (splits.Count == 0) throw new ArgumentException("At least one validation split is needed.", nameof(splits));
+        bool rated = HasRatings(splits[0].Train);
         var kinds = _options.Models.Where(k => (k != RecommenderKind.MatrixFactorization || rated)
             && (k != RecommenderKind.TwoStage || _options.TwoStageRanker != null)).ToList();
         if (kinds.Count == 0)
@@ -94,35 +159,43 @@ public sealed class RecommenderSearch
             Action? checkpoint = trials.Any(t => t.Error == null)
                 ? () => { if (clock.Elapsed > budget) throw new TrialStoppedException(); }
                 : null;
-            var trial = Evaluate(trials.Count + 1, settings, split, rated, checkpoint);
+            var trial = Evaluate(trials.Count + 1, settings, splits, rated, checkpoint);
             trials.Add(trial);
             lastTime[settings.Kind] = (Math.Max(trial.Seconds, 1e-3), SearchSpace.Cost(settings));
             _options.Progress?.Report(new RecommenderSearchProgress(null, trial, clock.Elapsed, budget));
         }
-        var best = trials.Where(t => !double.IsNaN(t.Metric)).OrderByDescending(t => t.Metric).ThenBy(t => t.Number).FirstOrDefault()
-            ?? throw new InvalidOperationException($"Every trial failed; the first error: {trials[0].Error}");
-        return new RecommenderSearchResult(trials, best, clock.Elapsed);
+        var best = Select(trials);
+        var highest = trials.Where(t => !double.IsNaN(t.Metric)).OrderByDescending(t => t.Metric).ThenBy(t => t.Number).First();
+        return new RecommenderSearchResult(trials, best, clock.Elapsed, highest);
     }
 
-    private SearchTrial Evaluate(int number, TrialSettings settings, InteractionSplit split, bool rated, Action? checkpoint)
+    private SearchTrial Evaluate(int number, TrialSettings settings, IReadOnlyList<InteractionSplit> splits, bool rated, Action? checkpoint)
     {
         var watch = Stopwatch.StartNew();
         try
         {
-            var comparison = new RecommenderComparison(_mlContext);
-            var (estimator, trainer) = RecommenderTrainers.Create(_mlContext, settings, _options.Seed, rated, _options.K, _options.TwoStageRanker, checkpoint);
-            if (estimator != null) comparison.Add(settings.Kind.ToString(), estimator);
-            else comparison.Add(settings.Kind.ToString(), trainer!);
-            var entry = comparison.Run(split, "validation", new ComparisonOptions { K = _options.K }).Entries[0];
-            return new SearchTrial(number, settings, _options.OptimizingMetric.Of(entry.Ranking), entry.Ranking, watch.Elapsed.TotalSeconds, null);
+            var scores = new List<double>(splits.Count);
+            RankingReport? first = null;
+            foreach (var split in splits)
+            {
+                if (first != null) checkpoint?.Invoke();  // the budget may run out between splits too
+                var comparison = new RecommenderComparison(_mlContext);
+                var (estimator, trainer) = RecommenderTrainers.Create(_mlContext, settings, _options.Seed, rated, _options.K, _options.TwoStageRanker, checkpoint);
+                if (estimator != null) comparison.Add(settings.Kind.ToString(), estimator);
+                else comparison.Add(settings.Kind.ToString(), trainer!);
+                var entry = comparison.Run(split, "validation", new ComparisonOptions { K = _options.K }).Entries[0];
+                first ??= entry.Ranking;
+                scores.Add(_options.OptimizingMetric.Of(entry.Ranking));
+            }
+            return new SearchTrial(number, settings, scores.Average(), first, watch.Elapsed.TotalSeconds, null, scores);
         }
         catch (TrialStoppedException)
         {
-            return new SearchTrial(number, settings, double.NaN, null, watch.Elapsed.TotalSeconds, "stopped: the time budget ran out during training");
+            return new SearchTrial(number, settings, double.NaN, null, watch.Elapsed.TotalSeconds, "stopped: the time budget ran out during training", []);
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or ArgumentException or ArithmeticException)
         {
-            return new SearchTrial(number, settings, double.NaN, null, watch.Elapsed.TotalSeconds, e.Message);
+            return new SearchTrial(number, settings, double.NaN, null, watch.Elapsed.TotalSeconds, e.Message, []);
         }
     }
 

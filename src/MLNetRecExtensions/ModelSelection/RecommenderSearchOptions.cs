@@ -26,6 +26,16 @@ public sealed class RecommenderSearchOptions
     /// </summary>
     public Func<MLContext, IEstimator<ITransformer>>? TwoStageRanker { get; set; }
 
+    /// <summary>
+    /// Number of validation splits every trial is scored on by <see cref="RecommenderSearch.Run(Data.InteractionData)"/>:
+    /// repeated per-user 80/20 splits of the training rows with seeds <see cref="Seed"/>, <see cref="Seed"/> + 1, …
+    /// (one split when the data has timestamps: the temporal split is unique). A trial's metric is the mean over the
+    /// splits. Default 3: on ML-100K and on a sparse 10-ratings-per-user sample one split let within-noise
+    /// differences pick a weaker model (test NDCG 0.4769 vs the iALS defaults' 0.4835; +7.8 % over popularity vs
+    /// +19 % reachable), at the cost of three fits per trial.
+    /// </summary>
+    public int ValidationFolds { get; set; } = 3;
+
     /// <summary>Largest number of trials, including the defaults; default unlimited (the time budget decides).</summary>
     public int MaxTrials { get; set; } = int.MaxValue;
 
@@ -33,7 +43,7 @@ public sealed class RecommenderSearchOptions
     public IProgress<RecommenderSearchProgress>? Progress { get; set; }
 }
 
-/// <summary>A progress report of <see cref="RecommenderSearch.Run"/>.</summary>
+/// <summary>A progress report of <see cref="RecommenderSearch.Run(IReadOnlyList{Data.InteractionSplit})"/>.</summary>
 /// <param name="Started">The trial about to be fitted (null in an end report).</param>
 /// <param name="Completed">The trial just evaluated (null in a start report).</param>
 /// <param name="Elapsed">Time since the search started.</param>
@@ -43,14 +53,22 @@ public sealed record RecommenderSearchProgress(TrialSettings? Started, SearchTri
 /// <summary>One evaluated point of the search.</summary>
 /// <param name="Number">1-based order of the trial.</param>
 /// <param name="Settings">What was trained.</param>
-/// <param name="Metric">The optimized metric on the validation set (NaN when the trial failed).</param>
-/// <param name="Report">All validation metrics, or null when the trial failed.</param>
-/// <param name="Seconds">Fit plus evaluation time.</param>
+/// <param name="Metric">The optimized metric: the mean over the validation splits (NaN when the trial failed).</param>
+/// <param name="Report">All metrics on the first validation split, or null when the trial failed.</param>
+/// <param name="Seconds">Fit plus evaluation time over all splits.</param>
 /// <param name="Error">The failure message, or null.</param>
-public sealed record SearchTrial(int Number, TrialSettings Settings, double Metric, Evaluation.RankingReport? Report, double Seconds, string? Error);
+/// <param name="FoldMetrics">The optimized metric on each validation split, in split order (empty when the trial failed).</param>
+public sealed record SearchTrial(int Number, TrialSettings Settings, double Metric, Evaluation.RankingReport? Report, double Seconds, string? Error,
+    IReadOnlyList<double> FoldMetrics)
+{
+    /// <summary>Standard error of <see cref="Metric"/> across the splits (sample standard deviation / √n); 0 with fewer than two splits.</summary>
+    public double StandardError => RecommenderSearch.StandardError(FoldMetrics);
+}
 
-/// <summary>The outcome of <see cref="RecommenderSearch.Run"/>.</summary>
+/// <summary>The outcome of <see cref="RecommenderSearch.Run(IReadOnlyList{Data.InteractionSplit})"/>.</summary>
 /// <param name="Trials">Every trial in order.</param>
-/// <param name="Best">The trial with the highest metric (the earlier one on ties).</param>
+/// <param name="Best">The chosen trial: <paramref name="HighestMean"/>, or its family's defaults when they are within one
+/// standard error of it (see <see cref="RecommenderSearch.Select"/>).</param>
 /// <param name="Elapsed">Total search time.</param>
-public sealed record RecommenderSearchResult(IReadOnlyList<SearchTrial> Trials, SearchTrial Best, TimeSpan Elapsed);
+/// <param name="HighestMean">The trial with the highest mean metric (the earlier one on ties).</param>
+public sealed record RecommenderSearchResult(IReadOnlyList<SearchTrial> Trials, SearchTrial Best, TimeSpan Elapsed, SearchTrial HighestMean);

@@ -44,6 +44,10 @@ public sealed class RecommendationWorkflowTests
                 var trials = config.RootElement.GetProperty("trials");
                 Assert.AreEqual(4, trials.GetArrayLength());
                 Assert.AreEqual("Popularity", trials[0].GetProperty("model").GetString());
+                // Each trial records its score on the three validation splits; its metric is their mean.
+                var folds = trials[1].GetProperty("foldMetrics").EnumerateArray().Select(f => f.GetDouble()).ToList();
+                Assert.HasCount(3, folds);
+                Assert.AreEqual(folds.Average(), trials[1].GetProperty("metric").GetDouble(), 1e-12);
                 Assert.IsTrue(config.RootElement.GetProperty("testMetrics").GetProperty("ndcg").GetDouble() > 0);
             }
 

@@ -33,6 +33,58 @@ public sealed class RecommenderSearchTests
     }
 
     [TestMethod]
+    public void EveryTrialIsScoredOnEachValidationSplitAndReportsTheMean()
+    {
+        var data = Groups(users: 60, items: 40, perUser: 8);
+        var splits = RecommenderSearch.ValidationSplits(data, 7, 3);
+        Assert.HasCount(3, splits);
+        Assert.AreNotEqual(string.Join(",", splits[0].Test.Items), string.Join(",", splits[1].Test.Items), "the splits differ");
+        var options = new RecommenderSearchOptions
+        {
+            TrainingTime = TimeSpan.FromMinutes(5), MaxTrials = 2, Seed = 7, ValidationFolds = 3,
+            Models = [RecommenderKind.Popularity, RecommenderKind.ImplicitAls],
+        };
+        var result = new RecommenderSearch(new MLContext(7), options).Run(data);
+        foreach (var trial in result.Trials)
+        {
+            Assert.HasCount(3, trial.FoldMetrics);
+            Assert.AreEqual(trial.FoldMetrics.Average(), trial.Metric, 1e-12);
+            // Each split's score is what a one-split search on that split measures for the same settings.
+            for (int f = 0; f < 3; f++)
+            {
+                var single = new RecommenderSearch(new MLContext(7), options).Run(splits[f]).Trials.Single(t => t.Settings.Equals(trial.Settings));
+                Assert.AreEqual(single.Metric, trial.FoldMetrics[f], 1e-12, $"{trial.Settings.Kind} split {f}");
+            }
+        }
+        Assert.IsGreaterThan(0, result.Trials[1].StandardError);
+        // Timestamps make the split temporal and unique: one split whatever the fold count.
+        var timed = new InteractionData(data.UserCount, data.ItemCount, data.Users, data.Items, data.Labels,
+            Enumerable.Range(0, data.Count).Select(i => (double)i).ToArray(), data.UserIds, data.ItemIds);
+        Assert.HasCount(1, RecommenderSearch.ValidationSplits(timed, 7, 3));
+    }
+
+    private static SearchTrial Trial(int number, TrialSettings settings, params double[] folds) =>
+        new(number, settings, folds.Average(), null, 1, null, folds);
+
+    [TestMethod]
+    public void TheDefaultsAreKeptOnlyWhenTheBestIsWithinOneStandardErrorOfThem()
+    {
+        var defaults = TrialSettings.Defaults(RecommenderKind.ImplicitAls);
+        var tuned = new TrialSettings(RecommenderKind.ImplicitAls, new Dictionary<string, double> { ["Lambda"] = 50 });
+        var popularity = Trial(1, TrialSettings.Defaults(RecommenderKind.Popularity), 0.10, 0.11, 0.12);
+        // Differences 0.01, -0.01, 0.02: mean 0.0067 < standard error 0.0088 → the defaults stay.
+        var noisy = new[] { popularity, Trial(2, defaults, 0.30, 0.32, 0.31), Trial(3, tuned, 0.31, 0.31, 0.33) };
+        Assert.AreSame(noisy[1], RecommenderSearch.Select(noisy));
+        // Differences 0.10, 0.09, 0.11: a clear gain → the tuned point wins.
+        var clear = new[] { popularity, Trial(2, defaults, 0.30, 0.32, 0.31), Trial(3, tuned, 0.40, 0.41, 0.42) };
+        Assert.AreSame(clear[2], RecommenderSearch.Select(clear));
+        // One split: no standard error, the highest score wins.
+        var one = new[] { Trial(1, defaults, 0.30), Trial(2, tuned, 0.301) };
+        Assert.AreSame(one[1], RecommenderSearch.Select(one));
+        Assert.AreEqual(0.0088192, RecommenderSearch.StandardError([0.01, -0.01, 0.02]), 1e-6);
+    }
+
+    [TestMethod]
     public void TheSameSeedGivesTheSameTrials()
     {
         var split = RecommenderSearch.ValidationSplit(Groups(users: 60, items: 40, perUser: 6), 2);
