@@ -149,4 +149,5 @@ public sealed class Gru4RecOptions
 /// <param name="Loss">Mean loss per event of the epoch.</param>
 /// <param name="EventsPerSecond">Training events processed per second in the epoch.</param>
 /// <param name="Seconds">Wall time of the epoch.</param>
-public sealed record Gru4RecProgress(int Epoch, double Loss, double EventsPerSecond, double Seconds);
+/// <param name="Events">Training events (next-item examples) processed in the epoch.</param>
+public sealed record Gru4RecProgress(int Epoch, double Loss, double EventsPerSecond, double Seconds, long Events);

@@ -105,7 +105,7 @@ internal sealed class Gru4RecTrainer
             double mean = loss / Math.Max(events, 1);
             if (!double.IsFinite(mean))
                 throw new InvalidOperationException($"GRU4Rec training diverged in epoch {epoch}: the loss is {mean}. Lower LearningRate (now {_o.LearningRate}) or Momentum (now {_o.Momentum}).");
-            var report = new Gru4RecProgress(epoch, mean, events / Math.Max(watch.Elapsed.TotalSeconds, 1e-9), watch.Elapsed.TotalSeconds);
+            var report = new Gru4RecProgress(epoch, mean, events / Math.Max(watch.Elapsed.TotalSeconds, 1e-9), watch.Elapsed.TotalSeconds, events);
             history.Add(report);
             log?.Invoke($"GRU4Rec epoch {epoch}/{_o.NumberOfEpochs}: loss {mean:F6}, {report.EventsPerSecond:F0} events/s");
             _o.Progress?.Report(report);

@@ -37,7 +37,7 @@ public static class SessionComparison
             var watch = Stopwatch.StartNew();
             var model = Gru4RecEstimator.Train(split.Train, options, split.ItemIds, line => log?.Invoke($"{name}: {line}"));
             watch.Stop();
-            double events = model.TrainingHistory.Sum(h => h.EventsPerSecond * h.Seconds), seconds = model.TrainingHistory.Sum(h => h.Seconds);
+            double events = model.TrainingHistory.Sum(h => (double)h.Events), seconds = model.TrainingHistory.Sum(h => h.Seconds);
             var metrics = SessionEvaluator.Evaluate(model, split.Test);
             entries.Add(new SessionLeaderboardEntry(name, metrics, watch.Elapsed.TotalSeconds, events / Math.Max(seconds, 1e-9)));
             log?.Invoke($"{name}: Recall@20 {metrics.Recall(20):F4}, MRR@20 {metrics.Mrr(20):F4}");
