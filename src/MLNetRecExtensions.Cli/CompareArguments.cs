@@ -7,7 +7,7 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
 {
     public const string Usage =
         "usage: mlnet-rec compare [--dataset synthetic|movielens-100k:PATH|movielens-1m:PATH|csv:PATH] " +
-        "[--split random|stratified|temporal] [--k N] [--seed N] [--out DIR]";
+        "[--split random|stratified|temporal] [--k N] [--seed N] [--out DIR]\n       " + SessionCompareCommand.Usage;
 
     private static readonly string[] Splits = ["random", "stratified", "temporal"];
 
