@@ -10,6 +10,7 @@ internal static class CompareCommand
 {
     public static int Run(IReadOnlyList<string> args)
     {
+        if (SessionCompareCommand.Handles(args)) return SessionCompareCommand.Run(args);
         var arguments = CompareArguments.Parse(args);
         // Redirected output (CI logs, pipes) would otherwise be wrapped at 80 columns.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 160);
