@@ -34,6 +34,23 @@ public static partial class InteractionSplits
     }
 
     /// <summary>
+    /// Microsoft Recommenders' exact per-user stratified split of any <see cref="IDataView"/> (all columns kept); same
+    /// rule and rows as <see cref="RecommendersStratifiedByUser(InteractionData, double, int)"/>, users numbered as in
+    /// <see cref="StratifiedByUser(IDataView, string, double, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The user column is missing or of an unsupported type,
+    /// <paramref name="trainRatio"/> is not in (0, 1), or <paramref name="seed"/> is negative.</exception>
+    public static DataViewSplit RecommendersStratifiedByUser(IDataView data, string userColumn = InteractionColumns.User,
+        double trainRatio = 0.75, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(trainRatio, nameof(trainRatio));
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
+        var (groups, count) = DataViewColumnReader.ReadGroups(data, userColumn);
+        return Wrap(data, SplitMasks.RecommendersStratified(groups, count, trainRatio, (uint)seed));
+    }
+
+    /// <summary>
     /// Leave-last-N-out per user on any <see cref="IDataView"/> (all columns kept); same rule as
     /// <see cref="TemporalByUser(InteractionData, int)"/>. The timestamp column must be numeric and finite.
     /// </summary>

@@ -21,10 +21,12 @@ public static partial class InteractionSplits
     }
 
     /// <summary>
-    /// Per-user stratified split with the semantics of Microsoft Recommenders' <c>python_stratified_split</c>: each
-    /// user's rows are shuffled (one generator seeded with <paramref name="seed"/>, users taken in index order) and
-    /// the row at 0-based position p of the user's n rows goes to train when p / n &lt; <paramref name="trainRatio"/>.
-    /// So every user gets ceil(trainRatio·n) train rows and keeps at least one; e.g. 4 rows at 0.75 → 3 train, 1 test.
+    /// Per-user stratified split: each user's rows are shuffled (one <see cref="System.Random"/> seeded with
+    /// <paramref name="seed"/>, users taken in index order) and the row at 0-based position p of the user's n rows
+    /// goes to train when p / n &lt; <paramref name="trainRatio"/>. So every user gets ceil(trainRatio·n) train rows and
+    /// keeps at least one; e.g. 4 rows at 0.75 → 3 train, 1 test. This is the protocol of Microsoft Recommenders'
+    /// <c>python_stratified_split</c> up to the random draws and the rounding; for its exact rows use
+    /// <see cref="RecommendersStratifiedByUser(InteractionData, double, int)"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainRatio"/> is not in (0, 1).</exception>
     public static InteractionSplit StratifiedByUser(InteractionData data, double trainRatio = 0.75, int seed = 42)
@@ -32,6 +34,22 @@ public static partial class InteractionSplits
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(trainRatio, nameof(trainRatio));
         return Apply(data, SplitMasks.Stratified(data.Users, data.UserCount, trainRatio, seed));
+    }
+
+    /// <summary>
+    /// Microsoft Recommenders' <c>python_stratified_split(data, ratio=trainRatio, seed=seed)</c> row for row (same
+    /// rows in train and test as the Python function on the same file): numpy's <c>RandomState(seed)</c>
+    /// (MT19937, <c>genrand_res53</c>) draws one number per row in row order, each user's rows are stably sorted by
+    /// their draw, and the first round(trainRatio·n) of the user's n rows (midpoint to even) go to train. So a user
+    /// with 1 row keeps it in train, 2 rows at 0.75 → 2 train, 6 rows → 4 train (4.5 rounds to 4).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainRatio"/> is not in (0, 1), or <paramref name="seed"/> is negative.</exception>
+    public static InteractionSplit RecommendersStratifiedByUser(InteractionData data, double trainRatio = 0.75, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(trainRatio, nameof(trainRatio));
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
+        return Apply(data, SplitMasks.RecommendersStratified(data.Users, data.UserCount, trainRatio, (uint)seed));
     }
 
     /// <summary>
