@@ -67,6 +67,8 @@ public sealed class RecommenderComparison
     /// <param name="dataset">Description of the data shown in the leaderboard.</param>
     /// <param name="options">K, group labels, progress.</param>
     /// <exception cref="InvalidOperationException">No model was added, or a model's output has no <c>Single</c> <c>Score</c>.</exception>
+    /// <exception cref="InvalidDataException">The split cannot be evaluated: train or test is empty, or the catalog has a
+    /// single item (the message names the cause and what is needed).</exception>
     public Leaderboard Run(InteractionSplit split, string dataset, ComparisonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(split);
@@ -77,6 +79,7 @@ public sealed class RecommenderComparison
             throw new ArgumentException("Train and test must share the same user and item key spaces.", nameof(split));
         if (options.ItemGroups != null && options.ItemGroups.Length != split.Train.ItemCount)
             throw new ArgumentException($"{nameof(ComparisonOptions.ItemGroups)} has {options.ItemGroups.Length} entries for {split.Train.ItemCount} items.", nameof(options));
+        var warnings = ComparisonChecks.Check(split, options.K);
 
         Func<InteractionData, IDataView> toView = options.DataViewFactory ?? (d => d.ToDataView(_mlContext));
         var trainView = toView(split.Train);
@@ -120,7 +123,7 @@ public sealed class RecommenderComparison
             entries.Add(new LeaderboardEntry(name, ranking, rating, fitSeconds, microsPerUser, path));
             Report("done");
         }
-        return new Leaderboard(dataset, options.K, entries);
+        return new Leaderboard(dataset, options.K, entries, warnings);
     }
 
     /// <summary>The transformer itself or the last element of a chain that implements <see cref="IEmbeddingModel"/>.</summary>

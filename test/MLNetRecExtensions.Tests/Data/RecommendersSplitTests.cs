@@ -29,6 +29,13 @@ public sealed class RecommendersSplitTests
         foreach (var (n, train) in new[] { (1, 1), (2, 2), (4, 3), (6, 4), (10, 8) })
         {
             var data = new InteractionData(1, n, new int[n], Enumerable.Range(0, n).ToArray(), Enumerable.Repeat(1f, n).ToArray());
+            if (train == n)
+            {
+                // Every row would stay in train: an empty test part is refused, saying how much data the rule needs.
+                var e = Assert.ThrowsExactly<InvalidDataException>(() => InteractionSplits.RecommendersStratifiedByUser(data, 0.75, 42));
+                StringAssert.Contains(e.Message, "needs 3 or more rows");
+                continue;
+            }
             var split = InteractionSplits.RecommendersStratifiedByUser(data, 0.75, 42);
             Assert.AreEqual(train, split.Train.Count, $"n = {n}");
             Assert.AreEqual(n - train, split.Test.Count, $"n = {n}");
