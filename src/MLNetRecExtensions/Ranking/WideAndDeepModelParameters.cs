@@ -137,21 +137,7 @@ public sealed class WideAndDeepModelParameters
         }
         // Ping-pong between the two full-width buffers (input is only the prefix of a, too short when a hidden layer
         // is wider than the input).
-        Span<float> x = a, y = b;
-        for (int l = 0; l < LayerWeights.Count; l++)
-        {
-            int inWidth = LayerWidths[l], outWidth = LayerWidths[l + 1];
-            var w = LayerWeights[l];
-            var output = y[..outWidth];
-            LayerBiases[l].CopyTo(output);
-            for (int i = 0; i < inWidth; i++)
-                if (x[i] != 0f) TensorPrimitives.MultiplyAdd(w.AsSpan(i * outWidth, outWidth), x[i], output, output);
-            if (l < LayerWeights.Count - 1) TensorPrimitives.Max(output, 0f, output);
-            var t = x;
-            x = y;
-            y = t;
-        }
-        return x[0];
+        return Numerics.RowMlp.Forward(LayerWidths, LayerWeights, LayerBiases, a, b)[0];
     }
 
     private void ThrowNonFinite(int slot, float value)
