@@ -141,6 +141,33 @@ public sealed class TwoTowerTransformer : ChainDelegatingTransformer, IEmbedding
         }
     }
 
+    /// <summary>
+    /// Writes the user tower as an ONNX model (IR 8, opset 17) to <paramref name="stream"/>. Inputs: <c>User</c> int64
+    /// <c>[N]</c> (the ML.NET key value; 0 or a user without training rows = new user, no ID), when the tower pools a
+    /// history <c>History</c> int64 <c>[N, L]</c> (item key values, 0 = padding; for a known user without a history
+    /// column pass its training items), <c>Tokens</c> int64 <c>[N, L]</c> likewise, <c>Categorical</c> int64
+    /// <c>[N, columns]</c> (key values, 0 = missing) and <c>Continuous</c> float <c>[N, slots]</c> (raw values of the
+    /// continuous columns; the example age is 0 inside the graph). Output: <c>UserEmbedding</c> float <c>[N, Dimension]</c>,
+    /// equal within float rounding to <see cref="ComputeUserEmbeddings"/>. Keys must lie within the trained key counts.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model uses <see cref="TwoTowerOptions.ContinuousBuckets"/>.</exception>
+    public void ExportUserTowerToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(TwoTowerOnnxExport.UserTower(_scorer));
+    }
+
+    /// <summary>
+    /// Writes the item side as an ONNX model to <paramref name="stream"/>: input <c>Item</c> int64 <c>[N]</c> (key value,
+    /// 0 = unknown item), output <c>ItemEmbedding</c> float <c>[N, Dimension]</c>, the rows of <see cref="ItemEmbeddings"/>
+    /// (zero for key 0). A score is the row-wise dot product of the two towers' outputs.
+    /// </summary>
+    public void ExportItemTowerToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(TwoTowerOnnxExport.ItemEmbeddings(_scorer));
+    }
+
     /// <inheritdoc />
     protected override void CheckInputSchema(DataViewSchema inputSchema)
     {
