@@ -17,6 +17,13 @@ internal sealed class PackedFloatWriter
 
     public void Bool(bool value) => Int(value ? 1 : 0);
 
+    /// <summary>A length, then one float per UTF-16 unit.</summary>
+    public void Name(string value)
+    {
+        Int(value.Length);
+        foreach (char ch in value) _body.Add(ch);
+    }
+
     public void Floats(ReadOnlySpan<float> values)
     {
         foreach (float v in values) _body.Add(v);
@@ -77,6 +84,8 @@ internal sealed class PackedFloatReader
 
     public bool Bool() => Int() != 0;
 
+    public string Name() => new(Floats(Int()).Select(f => (char)f).ToArray());
+
     public float[] Floats(int count)
     {
         if (count < 0 || _position + count > _packed.Length)
@@ -93,4 +102,30 @@ internal sealed class PackedFloatReader
     {
         if (!AtEnd) throw new InvalidDataException($"The {_model} parameter column is longer than its header declares; it was not written by this format.");
     }
+}
+
+/// <summary>
+/// The per-delegate cache of an unpacked model used by the scoring contracts: every row of one model carries the same
+/// parameter text, so equal length and equal first characters (the header with its fingerprint) mean the same model
+/// and unpacking happens once. The cache is an immutable reference swapped atomically, safe on parallel cursors.
+/// </summary>
+internal sealed class PackedModelCache<TModel>(Func<ReadOnlyMemory<char>, TModel> unpack) where TModel : class
+{
+    // The first 28 Base64 characters encode the five header floats, fingerprint included.
+    private const int PrefixLength = 28;
+    private Entry? _entry;
+
+    public TModel Get(ReadOnlyMemory<char> parameters)
+    {
+        var current = Volatile.Read(ref _entry);
+        var text = parameters.Span;
+        if (current == null || text.Length != current.Length || !text[..Math.Min(text.Length, PrefixLength)].SequenceEqual(current.Prefix))
+        {
+            current = new Entry(text[..Math.Min(text.Length, PrefixLength)].ToString(), text.Length, unpack(parameters));
+            Volatile.Write(ref _entry, current);
+        }
+        return current.Model;
+    }
+
+    private sealed record Entry(string Prefix, int Length, TModel Model);
 }

@@ -89,9 +89,7 @@ internal static class TwoTowerScoring
 /// the two-tower scoring chain and the packed user tower it writes <c>Score</c> (see the two-tower transformer).
 /// Never change its meaning: saved models refer to it by name.
 /// </summary>
-/// <remarks>Each mapping delegate keeps the last unpacked model and reuses it while the parameter text's length and
-/// fingerprint prefix match; the cache is an immutable reference swapped atomically, so the delegate is safe on
-/// parallel cursors.</remarks>
+/// <remarks>Each mapping delegate unpacks the model once (<c>PackedModelCache</c>) and is safe on parallel cursors.</remarks>
 [CustomMappingFactoryAttribute(ContractName)]
 public sealed class TwoTowerScoreMappingFactory : CustomMappingFactory<TwoTowerScoreMappingFactory.Input, ScoreOutput>
 {
@@ -120,23 +118,16 @@ public sealed class TwoTowerScoreMappingFactory : CustomMappingFactory<TwoTowerS
     /// <summary>A new mapping delegate with its own model cache.</summary>
     public static Action<Input, ScoreOutput> CreateMapping()
     {
-        CachedModel? cache = null;
+        var cache = new PackedModelCache<UserTowerScorer>(text => UserTowerScorer.Unpack(PackedFloatText.Decode(text.Span, "two-tower")));
         return (input, output) =>
         {
-            var current = Volatile.Read(ref cache);
-            var text = input.Parameters.Span;
-            if (current == null || !current.Matches(text))
-            {
-                current = new CachedModel(text[..Math.Min(text.Length, CachedModel.PrefixLength)].ToString(), text.Length,
-                    UserTowerScorer.Unpack(PackedFloatText.Decode(text, "two-tower")));
-                Volatile.Write(ref cache, current);
-            }
+            var model = cache.Get(input.Parameters);
             var continuous = Dense(input.Continuous);
             for (int s = 0; s < continuous.Length; s++)
                 if (!float.IsFinite(continuous[s]))
                     throw new InvalidDataException($"A scored row holds {continuous[s]} in continuous slot {s}; continuous inputs must be finite. " +
                                                    "Replace missing values first (e.g. mlContext.Transforms.ReplaceMissingValues).");
-            output.Score = current.Model.Score(Index(input.User), Index(input.Item), Indices(input.History), Indices(input.Tokens),
+            output.Score = model.Score(Index(input.User), Index(input.Item), Indices(input.History), Indices(input.Tokens),
                 Indices(input.Categorical), continuous);
         };
     }
@@ -158,12 +149,6 @@ public sealed class TwoTowerScoreMappingFactory : CustomMappingFactory<TwoTowerS
         int j = 0;
         foreach (float v in padded.DenseValues()) { if (j > 0) all[j - 1] = v; j++; }
         return all;
-    }
-
-    private sealed record CachedModel(string Prefix, int Length, UserTowerScorer Model)
-    {
-        public const int PrefixLength = 28;
-        public bool Matches(ReadOnlySpan<char> text) => text.Length == Length && text[..Math.Min(text.Length, PrefixLength)].SequenceEqual(Prefix);
     }
 
     /// <inheritdoc />
