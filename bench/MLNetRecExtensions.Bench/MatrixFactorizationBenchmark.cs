@@ -90,7 +90,8 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
         public void Report(MatrixFactorizationProgress value) => report(value);
     }
 
-    private static string FindData()
+    /// <summary>The default MovieLens-100K <c>u.data</c>: <c>../shared/data/movielens-100k/</c> beside the repository.</summary>
+    internal static string FindData()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MLNetRecExtensions.sln"))) dir = dir.Parent;

@@ -45,6 +45,39 @@ public sealed class UserItemMatrix
         return Build(data.UserCount, data.ItemCount, data.Users, data.Items, data.Labels);
     }
 
+    /// <summary>
+    /// Builds a matrix with one row per entry of <paramref name="rows"/> (its item indices in any order, duplicates
+    /// merged, values 1; a null row is empty) over <paramref name="itemCount"/> item columns: the per-query
+    /// "seen items" form the embedding indexes take when the exclusions come from outside the training data
+    /// (e.g. a Redis set per user).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An item index is negative or not below <paramref name="itemCount"/>.</exception>
+    public static UserItemMatrix FromRows(int itemCount, IReadOnlyList<int[]?> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(itemCount);
+        var r = new List<int>();
+        var c = new List<int>();
+        for (int q = 0; q < rows.Count; q++)
+        {
+            if (rows[q] is not { } row) continue;
+            foreach (int item in row)
+            {
+                if ((uint)item >= (uint)itemCount)
+                    throw new ArgumentOutOfRangeException(nameof(rows), item,
+                        $"rows[{q}] holds item index {item}, outside the {itemCount} items (0..{itemCount - 1}).");
+                r.Add(q);
+                c.Add(item);
+            }
+        }
+        var values = new float[r.Count];
+        values.AsSpan().Fill(1f);
+        var matrix = Build(rows.Count, itemCount, r.ToArray(), c.ToArray(), values);
+        var merged = matrix.Values;
+        merged.AsSpan().Fill(1f);
+        return matrix;
+    }
+
     /// <summary>The transpose (items × users) in the same layout: row <c>i</c> lists the users of item <c>i</c>.</summary>
     public UserItemMatrix Transpose()
     {

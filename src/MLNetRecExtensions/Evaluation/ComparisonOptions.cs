@@ -32,6 +32,14 @@ public sealed class ComparisonOptions
 
     /// <summary>Receives a report as each model starts fitting, recommending and evaluating. Default null.</summary>
     public IProgress<ComparisonProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// The retrieval index embedding models rank through (<see cref="Retrieval.EmbeddingIndexKind.Hnsw"/> for approximate
+    /// search); null (default) ranks exactly with <see cref="Retrieval.ExactTopK"/>. With an index, each such model's
+    /// leaderboard row also shows the index's recall@K against exact search (<see cref="LeaderboardEntry.IndexRecall"/>);
+    /// µs/user then times the index search only (its build is not counted).
+    /// </summary>
+    public Retrieval.EmbeddingIndexOptions? Index { get; set; }
 }
 
 /// <summary>Progress of a comparison: model <see cref="ModelIndex"/> of <see cref="ModelCount"/> entered <see cref="Stage"/>.</summary>

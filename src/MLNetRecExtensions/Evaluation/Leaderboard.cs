@@ -39,6 +39,7 @@ public sealed class Leaderboard
             if (HasRating) { h.Add("RMSE"); h.Add("MAE"); }
             h.Add("Fit s");
             h.Add("µs/user");
+            if (HasIndexRecall) h.Add($"Index recall@{K}");
             return h;
         }
     }
@@ -48,6 +49,7 @@ public sealed class Leaderboard
 
     private bool HasFolding => Entries.Any(e => e.Ranking.FoldingScore.HasValue);
     private bool HasRating => Entries.Any(e => e.Rating != null);
+    private bool HasIndexRecall => Entries.Any(e => e.IndexRecall.HasValue);
 
     private IReadOnlyList<string> FormatRow(LeaderboardEntry e)
     {
@@ -62,6 +64,7 @@ public sealed class Leaderboard
         }
         cells.Add(e.FitSeconds.ToString("0.00", CultureInfo.InvariantCulture));
         cells.Add(e.RecommendMicrosecondsPerUser.ToString("0.0", CultureInfo.InvariantCulture));
+        if (HasIndexRecall) cells.Add(e.IndexRecall.HasValue ? F(e.IndexRecall.Value) : "–");
         return cells;
     }
 

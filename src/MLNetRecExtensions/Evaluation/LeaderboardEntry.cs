@@ -8,4 +8,11 @@ namespace MLNetRecExtensions.Evaluation;
 /// <param name="RecommendMicrosecondsPerUser">Wall time of ranking the catalog per evaluated user.</param>
 /// <param name="ScoringPath">"embeddings" when ranked through <see cref="Retrieval.IEmbeddingModel"/>, "pairs" when by scoring (user, item) rows, "own" for an <see cref="IRecommenderTrainer"/>.</param>
 public sealed record LeaderboardEntry(string Model, RankingReport Ranking, RatingReport? Rating, double FitSeconds,
-    double RecommendMicrosecondsPerUser, string ScoringPath);
+    double RecommendMicrosecondsPerUser, string ScoringPath)
+{
+    /// <summary>
+    /// With <see cref="ComparisonOptions.Index"/> set, the fraction of the exact top-K (over all evaluated users) the
+    /// index returned for this embedding model (1 = identical sets); null when ranked exactly or not by embeddings.
+    /// </summary>
+    public double? IndexRecall { get; init; }
+}

@@ -109,9 +109,11 @@ public sealed class RecommenderComparison
             watch.Restart();
             var embedding = model == null ? null : FindEmbeddingModel(model);
             string path = recommender != null ? "own" : embedding != null ? "embeddings" : "pairs";
+            double? indexRecall = null;
             var ranked = path switch
             {
                 "own" => RankByRecommender(recommender!, users, seen.UserCount, options.K),
+                "embeddings" when options.Index != null => RankByIndex(embedding!, users, seen, options.K, options.Index, watch, out indexRecall),
                 "embeddings" => RankByEmbeddings(embedding!, users, seen, options.K),
                 _ => RankByPairScores(model!, users, seen, options.K, options.PairScoringBatchUsers, toView),
             };
@@ -120,7 +122,7 @@ public sealed class RecommenderComparison
             Report("evaluate");
             var ranking = RankingEvaluator.Evaluate(ranked, test, options.K, evaluation);
             var rating = predictsRatings ? EvaluateRatings(model!, testView, split.Test.Labels) : null;
-            entries.Add(new LeaderboardEntry(name, ranking, rating, fitSeconds, microsPerUser, path));
+            entries.Add(new LeaderboardEntry(name, ranking, rating, fitSeconds, microsPerUser, path) { IndexRecall = indexRecall });
             Report("done");
         }
         return new Leaderboard(dataset, options.K, entries, warnings);
@@ -147,6 +149,30 @@ public sealed class RecommenderComparison
         var result = ExactTopK.Recommend(model, users, k, seen);
         var ranked = new int[]?[seen.UserCount];
         for (int q = 0; q < users.Length; q++) ranked[users[q]] = result.ItemsOf(q).ToArray();
+        return ranked;
+    }
+
+    // Ranks through an index built from the model (the watch restarts after the build, so only the search is timed
+    // by the caller) and measures the index's recall@k against the exact top-k.
+    private static int[]?[] RankByIndex(IEmbeddingModel model, int[] users, UserItemMatrix seen, int k, EmbeddingIndexOptions indexOptions,
+        Stopwatch watch, out double? recall)
+    {
+        using var index = EmbeddingIndex.Build(model, indexOptions);
+        watch.Restart();
+        var result = EmbeddingIndex.Recommend(index, model, users, k, seen);
+        watch.Stop();
+        var exact = ExactTopK.Recommend(model, users, k, seen);
+        long hits = 0, total = 0;
+        var ranked = new int[]?[seen.UserCount];
+        for (int q = 0; q < users.Length; q++)
+        {
+            var found = result.ItemsOf(q).ToArray();
+            ranked[users[q]] = found;
+            var truth = exact.ItemsOf(q);
+            total += truth.Length;
+            foreach (int item in found) if (truth.Contains(item)) hits++;
+        }
+        recall = total == 0 ? 1.0 : (double)hits / total;
         return ranked;
     }
 

@@ -120,7 +120,13 @@ public sealed class ImplicitAlsTrainer : IEstimator<MatrixFactorizationModel>
             $"Use a larger Lambda (now {o.Lambda}) or a smaller Alpha (now {o.Alpha}), or check the labels' scale.", "Implicit ALS");
         var (users, items) = WeightedAlsTraining.Train(data, r => 1 + alpha * r, o.ApproximationRank, o.NumberOfIterations, o.Seed, settings, monitor);
         return new MatrixFactorizationModel(_mlContext, MatrixFactorizationKind.Implicit, o.MatrixRowIndexColumnName, o.MatrixColumnIndexColumnName,
-            data.UserCount, data.ItemCount, o.ApproximationRank, users, items, null, null, 0, WeightedAlsTraining.Popularity(data));
+            data.UserCount, data.ItemCount, o.ApproximationRank, users, items, null, null, 0, WeightedAlsTraining.Popularity(data),
+            new FactorizationSettings
+            {
+                Lambda = settings.Lambda, ConfidenceSlope = alpha, UnobservedWeight = settings.UnobservedWeight,
+                Gravity = settings.Gravity, NonNegative = o.NonNegative, IgnoresLabels = o.LabelColumnName == null,
+                UseCholesky = settings.UseCholesky, CgSteps = settings.CgSteps,
+            });
     }
 
     /// <summary>

@@ -36,21 +36,23 @@ public enum MatrixFactorizationKind
 /// <para>The scored data must carry user and item key columns of the training cardinalities (apply the same fitted
 /// <c>MapValueToKey</c> transformers); otherwise the model throws <see cref="ArgumentOutOfRangeException"/>.</para>
 /// </remarks>
-public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbeddingModel, ITypedModelState
+public sealed partial class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbeddingModel, ITypedModelState
 {
     /// <summary>The <see cref="ITypedModelState.ModelKind"/> of this model in a <see cref="RecModelFile"/>.</summary>
     public const string TypedStateKind = "MLNetRec.MatrixFactorization";
-    private const int CurrentStateVersion = 1;
+    // Version 2 appends the training objective (FactorizationSettings) to the version-1 payload; version 1 still loads.
+    private const int CurrentStateVersion = 2;
 
     private readonly float[][] _userRows;
     private readonly float[][] _itemRows;
 
     internal MatrixFactorizationModel(MLContext mlContext, MatrixFactorizationKind kind, string userColumnName, string itemColumnName,
         int userCount, int itemCount, int rank, float[] userFactors, float[] itemFactors,
-        float[]? userBiases, float[]? itemBiases, float globalMean, float[]? itemPopularity)
+        float[]? userBiases, float[]? itemBiases, float globalMean, float[]? itemPopularity, FactorizationSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         Kind = kind;
+        Settings = settings;
         UserColumnName = userColumnName;
         ItemColumnName = itemColumnName;
         UserCount = userCount;
@@ -96,6 +98,11 @@ public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbe
     public float GlobalMean { get; }
     /// <summary>Each item's share of the training interactions (implicit models; the unknown-user fallback), or null.</summary>
     public float[]? ItemPopularity { get; }
+    /// <summary>
+    /// The objective the factors were trained on (used by fold-in and <see cref="MatrixFactorizationUpdate"/>), or null
+    /// for a model loaded from a file of state version 1, which did not record it.
+    /// </summary>
+    public FactorizationSettings? Settings { get; }
 
     /// <inheritdoc />
     EmbeddingTable IEmbeddingModel.UserEmbeddings => UserFactors;
@@ -158,8 +165,8 @@ public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbe
         var entry = RecModelFile.ReadState(path);
         if (entry.ModelKind != TypedStateKind)
             throw new InvalidDataException($"'{path}' holds a '{entry.ModelKind}' model, not '{TypedStateKind}'.");
-        if (entry.StateVersion != CurrentStateVersion)
-            throw new InvalidDataException($"'{path}': matrix factorization state version {entry.StateVersion} is not supported (expected {CurrentStateVersion}).");
+        if (entry.StateVersion is < 1 or > CurrentStateVersion)
+            throw new InvalidDataException($"'{path}': matrix factorization state version {entry.StateVersion} is not supported (expected 1 to {CurrentStateVersion}).");
         try
         {
             return ReadModel(mlContext, entry);
@@ -182,7 +189,8 @@ public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbe
         var bu = r.ReadBoolean() ? ReadFloats(r, users) : null;
         var bi = r.ReadBoolean() ? ReadFloats(r, items) : null;
         var pop = r.ReadBoolean() ? ReadFloats(r, items) : null;
-        return new MatrixFactorizationModel(mlContext, kind, userColumn, itemColumn, users, items, rank, p, q, bu, bi, mean, pop);
+        var settings = entry.StateVersion >= 2 && r.ReadBoolean() ? FactorizationSettings.Read(r) : null;
+        return new MatrixFactorizationModel(mlContext, kind, userColumn, itemColumn, users, items, rank, p, q, bu, bi, mean, pop, settings);
     }
 
     /// <summary>
@@ -216,6 +224,8 @@ public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbe
         WriteOptional(w, UserBiases);
         WriteOptional(w, ExplicitItemBiases);
         WriteOptional(w, ItemPopularity);
+        w.Write(Settings != null);
+        Settings?.Write(w);
     }
 
     private static void WriteOptional(BinaryWriter w, float[]? values)

@@ -181,11 +181,12 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
             monitor.Report(it, loss, rmse, valid == null ? null : f.Rmse(valid));
         }
         return new MatrixFactorizationModel(_mlContext, MatrixFactorizationKind.Explicit, o.MatrixRowIndexColumnName, o.MatrixColumnIndexColumnName,
-            data.UserCount, data.ItemCount, f.Rank, f.P, f.Q, f.Bu, f.Bi, mean, null);
+            data.UserCount, data.ItemCount, f.Rank, f.P, f.Q, f.Bu, f.Bi, mean, null,
+            new FactorizationSettings { Lambda = lambda, UseBiases = o.UseBiases, NonNegative = o.NonNegative });
     }
 
     // The CSR matrix sums duplicate (user, item) ratings; ALS wants one rating per pair, so repeated pairs are averaged.
-    private static InteractionData AveragedDuplicates(InteractionData data)
+    internal static InteractionData AveragedDuplicates(InteractionData data)
     {
         var counts = UserItemMatrix.FromInteractions(new InteractionData(data.UserCount, data.ItemCount, data.Users, data.Items, Enumerable.Repeat(1f, data.Count).ToArray()));
         var sums = UserItemMatrix.FromInteractions(data);
@@ -215,7 +216,12 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
         };
         var (users, items) = WeightedAlsTraining.Train(data, _ => 1f, o.ApproximationRank, o.NumberOfIterations, o.Seed, settings, monitor);
         return new MatrixFactorizationModel(_mlContext, MatrixFactorizationKind.Implicit, o.MatrixRowIndexColumnName, o.MatrixColumnIndexColumnName,
-            data.UserCount, data.ItemCount, o.ApproximationRank, users, items, null, null, 0, WeightedAlsTraining.Popularity(data));
+            data.UserCount, data.ItemCount, o.ApproximationRank, users, items, null, null, 0, WeightedAlsTraining.Popularity(data),
+            new FactorizationSettings
+            {
+                Lambda = settings.Lambda, UnobservedWeight = settings.UnobservedWeight, UnobservedTarget = settings.UnobservedTarget,
+                NonNegative = o.NonNegative, IgnoresLabels = true, UseCholesky = true,
+            });
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace MLNetRecExtensions.Recommendation;
 /// </summary>
 /// <typeparam name="TUser">The original user id type.</typeparam>
 /// <typeparam name="TItem">The original item id type.</typeparam>
-public sealed class EmbeddingRecommender<TUser, TItem> : RecommenderBase<TUser, TItem>, ISimilarItems<TItem>
+public sealed partial class EmbeddingRecommender<TUser, TItem> : RecommenderBase<TUser, TItem>, ISimilarItems<TItem>
     where TUser : notnull where TItem : notnull
 {
     private readonly IItemIndexFactory _indexFactory;

@@ -40,11 +40,10 @@ public interface IItemIndexFactory
 /// <summary>Exact search over every item with the SIMD kernels of <see cref="ExactTopK"/> (the default index).</summary>
 public sealed class ExactItemIndex : IItemIndex
 {
-    private readonly EmbeddingTable _items;
-    private readonly float[]? _biases;
+    private readonly ExactEmbeddingIndex _index;
     private readonly int _maxDegreeOfParallelism;
 
-    /// <summary>Wraps <paramref name="items"/> and <paramref name="itemBiases"/> (not copied).</summary>
+    /// <summary>Indexes <paramref name="items"/> and <paramref name="itemBiases"/>: the items are packed once, here, for the SIMD kernel.</summary>
     /// <param name="items">Item vectors, <c>[items, dimension]</c>.</param>
     /// <param name="itemBiases">Per-item additive term (length items) or null.</param>
     /// <param name="maxDegreeOfParallelism">Threads per search: -1 (default) lets the thread pool decide; the result does not depend on it.</param>
@@ -54,8 +53,7 @@ public sealed class ExactItemIndex : IItemIndex
         ArgumentNullException.ThrowIfNull(items);
         if (itemBiases != null && itemBiases.Length != items.Count)
             throw new ArgumentOutOfRangeException(nameof(itemBiases), $"{itemBiases.Length} biases for {items.Count} items; pass one per item.");
-        _items = items;
-        _biases = itemBiases;
+        _index = new ExactEmbeddingIndex(items, itemBiases, IndexMetric.InnerProduct);
         _maxDegreeOfParallelism = maxDegreeOfParallelism;
     }
 
@@ -63,16 +61,15 @@ public sealed class ExactItemIndex : IItemIndex
     public static IItemIndexFactory Factory { get; } = new ExactFactory();
 
     /// <inheritdoc />
-    public int ItemCount => _items.Count;
+    public int ItemCount => _index.ItemCount;
 
     /// <inheritdoc />
-    public int Dimension => _items.Dimension;
+    public int Dimension => _index.Dimension;
 
     /// <inheritdoc />
     public TopKResult Search(EmbeddingTable queries, int k, UserItemMatrix? exclude = null, int[]? excludeRows = null) =>
-        ExactTopK.Search(queries, _items, k, new TopKOptions
+        _index.Search(queries, k, new IndexSearchOptions
         {
-            ItemBiases = _biases,
             Exclude = exclude,
             ExcludeRows = exclude == null ? null : excludeRows,
             MaxDegreeOfParallelism = _maxDegreeOfParallelism,

@@ -37,20 +37,28 @@ public static class ExactTopK
         ArgumentNullException.ThrowIfNull(items);
         options ??= new TopKOptions();
         Validate(queries, items, k, options);
+        return SearchPacked(queries, ItemPanels.Build(items, options.ItemBiases), k, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
+    }
 
+    /// <summary>
+    /// The search over an item table already packed into panels (<see cref="ExactEmbeddingIndex"/> packs once at
+    /// build); arguments are validated by the caller.
+    /// </summary>
+    internal static TopKResult SearchPacked(EmbeddingTable queries, ItemPanels panels, int k, UserItemMatrix? exclude, int[]? excludeRows,
+        int maxDegreeOfParallelism)
+    {
         int queryCount = queries.Count;
         var resultItems = new int[queryCount * k];
         var resultScores = new float[queryCount * k];
         resultItems.AsSpan().Fill(-1);
         resultScores.AsSpan().Fill(float.NaN);
 
-        int capacity = Math.Min(k, items.Count);
+        int capacity = Math.Min(k, panels.ItemCount);
         if (capacity > 0 && queryCount > 0)
         {
-            var search = new Searcher(queries, ItemPanels.Build(items, options.ItemBiases), k, capacity,
-                options.Exclude, options.ExcludeRows, resultItems, resultScores);
+            var search = new Searcher(queries, panels, k, capacity, exclude, excludeRows, resultItems, resultScores);
             int chunks = (queryCount + ChunkQueries - 1) / ChunkQueries;
-            if (options.MaxDegreeOfParallelism == 1 || chunks == 1)
+            if (maxDegreeOfParallelism == 1 || chunks == 1)
             {
                 var scratch = new Scratch(capacity, queries.Dimension);
                 for (int c = 0; c < chunks; c++) search.RunChunk(c * ChunkQueries, Math.Min(queryCount, (c + 1) * ChunkQueries), scratch);
@@ -59,7 +67,7 @@ public static class ExactTopK
             {
                 try
                 {
-                    Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+                    Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
                         () => new Scratch(capacity, queries.Dimension),
                         (c, _, scratch) =>
                         {
@@ -86,6 +94,14 @@ public static class ExactTopK
     /// <exception cref="ArgumentOutOfRangeException">k &lt; 1, a user index is out of range, or the model's tables do not fit together.</exception>
     public static TopKResult Recommend(IEmbeddingModel model, IReadOnlyList<int> users, int k, UserItemMatrix? exclude = null)
     {
+        var (queries, rows) = GatherUsers(model, users, exclude);
+        var options = new TopKOptions { ItemBiases = model.ItemBiases, Exclude = exclude, ExcludeRows = exclude == null ? null : rows };
+        return Search(queries, model.ItemEmbeddings, k, options);
+    }
+
+    /// <summary>The user rows of <paramref name="users"/> as a query table, and the exclusion row of each query.</summary>
+    internal static (EmbeddingTable Queries, int[] Rows) GatherUsers(IEmbeddingModel model, IReadOnlyList<int> users, UserItemMatrix? exclude)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(users);
         var userTable = model.UserEmbeddings;
@@ -104,43 +120,54 @@ public static class ExactTopK
             userTable.Values.AsSpan(u * dim, dim).CopyTo(gathered.AsSpan(j * dim, dim));
             rows[j] = u;
         }
-        var options = new TopKOptions { ItemBiases = model.ItemBiases, Exclude = exclude, ExcludeRows = exclude == null ? null : rows };
-        return Search(new EmbeddingTable(users.Count, dim, gathered), model.ItemEmbeddings, k, options);
+        return (new EmbeddingTable(users.Count, dim, gathered), rows);
     }
 
     private static void Validate(EmbeddingTable queries, EmbeddingTable items, int k, TopKOptions options)
+    {
+        ValidateShape(queries, items.Count, items.Dimension, k);
+        if (options.ItemBiases is { } biases && biases.Length != items.Count)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"TopKOptions.ItemBiases has {biases.Length} entries but the item table has {items.Count} items; pass one bias per item.");
+        ValidateSearch(queries.Count, items.Count, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism, nameof(TopKOptions));
+    }
+
+    /// <summary>Checks k and the query dimension against an item table of <paramref name="itemCount"/> × <paramref name="dimension"/>.</summary>
+    internal static void ValidateShape(EmbeddingTable queries, int itemCount, int dimension, int k)
     {
         if (k < 1)
             throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1 (the number of items to return per query).");
         if ((long)queries.Count * k > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(k), k, $"{queries.Count} queries × k = {k} results do not fit in one array; search in smaller batches of queries.");
-        if (queries.Dimension != items.Dimension)
-            throw new ArgumentOutOfRangeException(nameof(items),
-                $"The query vectors have dimension {queries.Dimension} but the item vectors have dimension {items.Dimension}; both tables must come from the same model.");
-        if (options.ItemBiases is { } biases && biases.Length != items.Count)
-            throw new ArgumentOutOfRangeException(nameof(options),
-                $"TopKOptions.ItemBiases has {biases.Length} entries but the item table has {items.Count} items; pass one bias per item.");
-        if (options.MaxDegreeOfParallelism == 0 || options.MaxDegreeOfParallelism < -1)
-            throw new ArgumentOutOfRangeException(nameof(options),
-                $"TopKOptions.MaxDegreeOfParallelism is {options.MaxDegreeOfParallelism}; use -1 (thread pool decides) or a positive number of threads.");
-        if (options.Exclude is not { } exclude) return;
-        if (exclude.ItemCount > items.Count)
-            throw new ArgumentOutOfRangeException(nameof(options),
-                $"TopKOptions.Exclude has {exclude.ItemCount} item columns but the item table has only {items.Count} items; the matrix must use the same item indices as the table.");
-        if (options.ExcludeRows is { } excludeRows)
+        if (queries.Dimension != dimension)
+            throw new ArgumentOutOfRangeException(nameof(queries),
+                $"The query vectors have dimension {queries.Dimension} but the item vectors have dimension {dimension}; both tables must come from the same model.");
+    }
+
+    /// <summary>Checks the exclusion matrix, its rows and the parallelism; <paramref name="owner"/> names the options type in messages.</summary>
+    internal static void ValidateSearch(int queryCount, int itemCount, UserItemMatrix? exclude, int[]? excludeRows, int maxDegreeOfParallelism, string owner)
+    {
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism),
+                $"{owner}.MaxDegreeOfParallelism is {maxDegreeOfParallelism}; use -1 (thread pool decides) or a positive number of threads.");
+        if (exclude == null) return;
+        if (exclude.ItemCount > itemCount)
+            throw new ArgumentOutOfRangeException(nameof(exclude),
+                $"{owner}.Exclude has {exclude.ItemCount} item columns but the item table has only {itemCount} items; the matrix must use the same item indices as the table.");
+        if (excludeRows != null)
         {
-            if (excludeRows.Length != queries.Count)
-                throw new ArgumentOutOfRangeException(nameof(options),
-                    $"TopKOptions.ExcludeRows has {excludeRows.Length} entries but there are {queries.Count} queries; pass one row index per query.");
+            if (excludeRows.Length != queryCount)
+                throw new ArgumentOutOfRangeException(nameof(excludeRows),
+                    $"{owner}.ExcludeRows has {excludeRows.Length} entries but there are {queryCount} queries; pass one row index per query.");
             for (int q = 0; q < excludeRows.Length; q++)
                 if ((uint)excludeRows[q] >= (uint)exclude.UserCount)
-                    throw new ArgumentOutOfRangeException(nameof(options),
-                        $"TopKOptions.ExcludeRows[{q}] = {excludeRows[q]} is not a row of TopKOptions.Exclude, which has {exclude.UserCount} rows.");
+                    throw new ArgumentOutOfRangeException(nameof(excludeRows),
+                        $"{owner}.ExcludeRows[{q}] = {excludeRows[q]} is not a row of {owner}.Exclude, which has {exclude.UserCount} rows.");
         }
-        else if (queries.Count > exclude.UserCount)
+        else if (queryCount > exclude.UserCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(options),
-                $"TopKOptions.Exclude has {exclude.UserCount} rows but there are {queries.Count} queries and ExcludeRows is null (query q uses row q); pass ExcludeRows or a matrix with a row per query.");
+            throw new ArgumentOutOfRangeException(nameof(exclude),
+                $"{owner}.Exclude has {exclude.UserCount} rows but there are {queryCount} queries and ExcludeRows is null (query q uses row q); pass ExcludeRows or a matrix with a row per query.");
         }
     }
 

@@ -23,7 +23,7 @@ namespace MLNetRecExtensions.TwoTower;
 /// <c>mlContext.Model.Load</c> — in a fresh process too — scores known and new users bit-identically.</item>
 /// </list>
 /// </summary>
-public sealed class TwoTowerTransformer : ChainDelegatingTransformer, IEmbeddingModel
+public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IEmbeddingModel
 {
     private readonly TwoTowerNetwork _network;
     private readonly UserTowerScorer _scorer;

@@ -66,4 +66,26 @@ public sealed class RecommenderComparisonTests
         StringAssert.Contains(ex.Message, "'a'");
         Assert.ThrowsExactly<InvalidOperationException>(() => new RecommenderComparison(ml).Run(SmallSplit(), "small"));
     }
+    [TestMethod]
+    public void AnHnswIndexOptionRanksThroughTheIndexAndReportsItsRecallAgainstExact()
+    {
+        var ml = new MLContext(1);
+        var als = ml.Recommenders().Trainers.ImplicitAls(new MLNetRecExtensions.Factorization.ImplicitAlsTrainer.Options
+        {
+            ApproximationRank = 8, NumberOfIterations = 6, NumberOfThreads = 1, Seed = 1,
+        });
+        var split = SmallSplit();
+        var exact = new RecommenderComparison(ml).Add("iALS", als).Run(split, "small");
+        var board = new RecommenderComparison(ml).Add("iALS", als).Run(split, "small", new ComparisonOptions
+        {
+            Index = new MLNetRecExtensions.Retrieval.EmbeddingIndexOptions { Kind = MLNetRecExtensions.Retrieval.EmbeddingIndexKind.Hnsw, BuildThreads = 1 },
+        });
+        Assert.IsNull(exact.Entries[0].IndexRecall, "no index, no recall column");
+        var recall = board.Entries[0].IndexRecall;
+        Assert.IsNotNull(recall);
+        Assert.IsGreaterThanOrEqualTo(0.95, recall.Value, $"HNSW recall@10 vs exact {recall}");
+        Assert.AreEqual(exact.Entries[0].Ranking.Ndcg, board.Entries[0].Ranking.Ndcg, 0.02, "near-exact retrieval keeps the quality");
+        StringAssert.Contains(board.ToMarkdown(), "Index recall@10");
+        Assert.AreEqual(board.Headers.Count, board.Rows[0].Count);
+    }
 }

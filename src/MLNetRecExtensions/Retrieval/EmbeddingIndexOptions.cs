@@ -1,0 +1,29 @@
+namespace MLNetRecExtensions.Retrieval;
+
+/// <summary>Options of <see cref="EmbeddingIndex.Build(EmbeddingTable, float[], EmbeddingIndexOptions)"/>; the HNSW settings are ignored by the exact index.</summary>
+public sealed class EmbeddingIndexOptions
+{
+    /// <summary>Exact SIMD search or HNSW; default <see cref="EmbeddingIndexKind.Exact"/>.</summary>
+    public EmbeddingIndexKind Kind { get; set; } = EmbeddingIndexKind.Exact;
+
+    /// <summary>Similarity ranked by; default <see cref="IndexMetric.InnerProduct"/> (the score of the embedding models).</summary>
+    public IndexMetric Metric { get; set; } = IndexMetric.InnerProduct;
+
+    /// <summary>HNSW: neighbours kept per node and layer (hnswlib's <c>M</c>); default 16, at least 2.</summary>
+    public int Connectivity { get; set; } = 16;
+
+    /// <summary>HNSW: candidate list size while inserting (hnswlib's <c>efConstruction</c>); default 200, at least 1.</summary>
+    public int ExpansionAdd { get; set; } = 200;
+
+    /// <summary>
+    /// HNSW: candidate list size while searching (hnswlib's <c>ef</c>); the effective value is
+    /// <c>max(ExpansionSearch, k)</c>. Default 128, at least 1. Higher = better recall, slower queries.
+    /// </summary>
+    public int ExpansionSearch { get; set; } = 128;
+
+    /// <summary>
+    /// HNSW: threads inserting items at build; -1 (default) uses every core. Only a build with 1 thread gives the
+    /// same graph on every run (with more threads the insertion order, hence the graph, varies).
+    /// </summary>
+    public int BuildThreads { get; set; } = -1;
+}

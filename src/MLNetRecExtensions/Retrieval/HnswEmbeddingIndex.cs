@@ -1,0 +1,352 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using MLNetRecExtensions.Data;
+
+namespace MLNetRecExtensions.Retrieval;
+
+/// <summary>
+/// Approximate top-K through an HNSW graph (USearch's native library, float32 vectors). Inner product with item
+/// biases is served as a plain inner-product graph over <c>[item, bias]</c> vectors searched with <c>[query, 1]</c>;
+/// cosine uses USearch's cosine metric over unit-normalized vectors. Seen items are excluded inside the graph search
+/// (USearch's filtered search), so a query still gets k items when it has exclusions. Each returned item is
+/// re-scored exactly (the float <see cref="ExactEmbeddingIndex"/> reports) and the k are ordered by that score, then
+/// by item index. Build with <see cref="EmbeddingIndex.Build(EmbeddingTable, float[], EmbeddingIndexOptions)"/>.
+/// </summary>
+public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
+{
+    private readonly USearchHandle _handle;
+    private readonly EmbeddingTable _items;   // as given (saved)
+    private readonly EmbeddingTable _scored;  // as scored (normalized for cosine)
+    private readonly float[]? _biases;
+    private readonly int _graphDimension;
+    private readonly SemaphoreSlim _contexts = new(SearchContexts, SearchContexts);
+    private int _expansionSearch;
+
+    // Native search contexts: enough for a busy server; further concurrent searches wait for a free one.
+    private static int SearchContexts => Math.Max(64, 4 * Environment.ProcessorCount);
+
+    private HnswEmbeddingIndex(USearchHandle handle, EmbeddingTable items, float[]? biases, IndexMetric metric,
+        int connectivity, int expansionAdd, int expansionSearch)
+    {
+        _handle = handle;
+        _items = items;
+        _biases = biases;
+        _scored = metric == IndexMetric.Cosine ? IndexVectors.Normalized(items) : items;
+        _graphDimension = items.Dimension + (biases != null ? 1 : 0);
+        Metric = metric;
+        Connectivity = connectivity;
+        ExpansionAdd = expansionAdd;
+        _expansionSearch = expansionSearch;
+        // Each concurrent search needs one of USearch's native search contexts (more concurrent searches than
+        // contexts fail with "Reserve capacity ahead of searches!"), so searches take a slot of _contexts first.
+        USearchNative.usearch_change_threads_search(Raw, (nuint)SearchContexts, out var error);
+        USearchNative.Check(error, "setting the search threads");
+    }
+
+    /// <inheritdoc/>
+    public EmbeddingIndexKind Kind => EmbeddingIndexKind.Hnsw;
+    /// <inheritdoc/>
+    public IndexMetric Metric { get; }
+    /// <inheritdoc/>
+    public int ItemCount => _items.Count;
+    /// <inheritdoc/>
+    public int Dimension => _items.Dimension;
+    /// <summary>Neighbours per node and layer (M) the graph was built with.</summary>
+    public int Connectivity { get; }
+    /// <summary>Candidate list size the graph was built with (efConstruction).</summary>
+    public int ExpansionAdd { get; }
+
+    /// <summary>
+    /// Candidate list size of searches (ef; the effective value is <c>max(ExpansionSearch, k)</c>). Settable to trade
+    /// recall for speed; do not change it while searches run.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set below 1.</exception>
+    public int ExpansionSearch
+    {
+        get => _expansionSearch;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            USearchNative.usearch_change_expansion_search(Raw, (nuint)value, out var error);
+            USearchNative.Check(error, "changing the search expansion");
+            _expansionSearch = value;
+        }
+    }
+
+    private IntPtr Raw => _handle.IsClosed ? throw new ObjectDisposedException(nameof(HnswEmbeddingIndex)) : _handle.DangerousGetHandle();
+
+    internal static HnswEmbeddingIndex Build(EmbeddingTable items, float[]? biases, IndexMetric metric, EmbeddingIndexOptions options)
+    {
+        IndexVectors.Prepare(items, biases, metric);
+        IndexVectors.CheckGraphable(items, biases);
+        if (options.Connectivity < 2)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Connectivity, "EmbeddingIndexOptions.Connectivity (M) must be at least 2; 16 is the usual value.");
+        if (options.ExpansionAdd < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ExpansionAdd, "EmbeddingIndexOptions.ExpansionAdd (efConstruction) must be at least 1; 200 is the usual value.");
+        if (options.ExpansionSearch < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.ExpansionSearch, "EmbeddingIndexOptions.ExpansionSearch (ef) must be at least 1.");
+        if (options.BuildThreads == 0 || options.BuildThreads < -1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.BuildThreads, "EmbeddingIndexOptions.BuildThreads must be -1 (every core) or a positive number of threads.");
+        int threads = options.BuildThreads == -1 ? Environment.ProcessorCount : options.BuildThreads;
+        int graphDim = items.Dimension + (biases != null ? 1 : 0);
+        var handle = Create(metric, graphDim, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
+        try
+        {
+            var raw = handle.DangerousGetHandle();
+            USearchNative.usearch_reserve(raw, (nuint)Math.Max(1, items.Count), out var error);
+            USearchNative.Check(error, $"reserving room for {items.Count} items");
+            USearchNative.usearch_change_threads_add(raw, (nuint)threads, out error);
+            USearchNative.Check(error, "setting the build threads");
+            var graphVectors = GraphVectors(metric == IndexMetric.Cosine ? IndexVectors.Normalized(items) : items, biases);
+            try
+            {
+                Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+                {
+                    fixed (float* v = &graphVectors[(long)i * graphDim])
+                    {
+                        USearchNative.usearch_add(raw, (ulong)i, v, USearchNative.ScalarF32, out var addError);
+                        USearchNative.Check(addError, $"adding item {i}");
+                    }
+                });
+            }
+            catch (AggregateException e)
+            {
+                ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+            }
+            return new HnswEmbeddingIndex(handle, items, biases, metric, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    // The vectors inserted into the graph: the rows themselves, or [row, bias] when there are biases.
+    private static float[] GraphVectors(EmbeddingTable items, float[]? biases)
+    {
+        if (biases == null) return items.Values;
+        int dim = items.Dimension;
+        var v = new float[(long)items.Count * (dim + 1)];
+        for (int i = 0; i < items.Count; i++)
+        {
+            items.Values.AsSpan(i * dim, dim).CopyTo(v.AsSpan(i * (dim + 1), dim));
+            v[(long)i * (dim + 1) + dim] = biases[i];
+        }
+        return v;
+    }
+
+    private static USearchHandle Create(IndexMetric metric, int graphDim, int connectivity, int expansionAdd, int expansionSearch)
+    {
+        var init = new USearchNative.InitOptions
+        {
+            MetricKind = metric == IndexMetric.Cosine ? USearchNative.MetricCos : USearchNative.MetricIp,
+            Quantization = USearchNative.ScalarF32,
+            Dimensions = (nuint)graphDim,
+            Connectivity = (nuint)connectivity,
+            ExpansionAdd = (nuint)expansionAdd,
+            ExpansionSearch = (nuint)expansionSearch,
+        };
+        IntPtr raw;
+        IntPtr error;
+        try
+        {
+            raw = USearchNative.usearch_init(ref init, out error);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new InvalidOperationException(
+                "USearch's native library libusearch_c could not be loaded; it ships in the Cloud.Unum.USearch package for linux-x64, win-x64 and osx-arm64 (needs libgomp1 on Linux). Use EmbeddingIndexKind.Exact on other platforms.", e);
+        }
+        USearchNative.Check(error, "creating the index");
+        if (raw == IntPtr.Zero) throw new InvalidOperationException("USearch could not create the index (usearch_init returned null).");
+        return new USearchHandle(raw);
+    }
+
+    /// <inheritdoc/>
+    public TopKResult Search(EmbeddingTable queries, int k, IndexSearchOptions? options = null)
+    {
+        (queries, options) = IndexVectors.PrepareSearch(this, queries, k, options);
+        var items = new int[queries.Count * k];
+        var scores = new float[queries.Count * k];
+        items.AsSpan().Fill(-1);
+        scores.AsSpan().Fill(float.NaN);
+        var raw = Raw;
+        bool added = false;
+        _handle.DangerousAddRef(ref added);
+        try
+        {
+            if (options.MaxDegreeOfParallelism == 1 || queries.Count == 1)
+            {
+                var scratch = new Scratch(_graphDimension, k);
+                for (int q = 0; q < queries.Count; q++) SearchOne(raw, queries, q, k, options, scratch, items, scores);
+            }
+            else
+            {
+                try
+                {
+                    Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+                        () => new Scratch(_graphDimension, k),
+                        (q, _, scratch) => { SearchOne(raw, queries, q, k, options, scratch, items, scores); return scratch; },
+                        _ => { });
+                }
+                catch (AggregateException e)
+                {
+                    ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
+                }
+            }
+        }
+        finally
+        {
+            if (added) _handle.DangerousRelease();
+        }
+        return new TopKResult(queries.Count, k, items, scores);
+    }
+
+    private void SearchOne(IntPtr raw, EmbeddingTable queries, int q, int k, IndexSearchOptions options, Scratch scratch,
+        int[] resultItems, float[] resultScores)
+    {
+        int dim = Dimension;
+        var query = queries.Values.AsSpan(q * dim, dim);
+        query.CopyTo(scratch.Query);
+        if (_biases != null) scratch.Query[dim] = 1f;
+        nuint found;
+        IntPtr error;
+        _contexts.Wait();
+        try
+        {
+            fixed (float* qp = scratch.Query)
+            fixed (ulong* keys = scratch.Keys)
+            fixed (float* distances = scratch.Distances)
+            {
+                var exclude = options.Exclude;
+                int row = exclude == null ? -1 : options.ExcludeRows?[q] ?? q;
+                if (exclude != null && exclude.RowStart[row + 1] > exclude.RowStart[row])
+                {
+                    fixed (int* excluded = &exclude.ItemIndices[exclude.RowStart[row]])
+                    {
+                        var state = new Excluded { Items = excluded, Count = exclude.RowStart[row + 1] - exclude.RowStart[row] };
+                        found = USearchNative.usearch_filtered_search(raw, qp, USearchNative.ScalarF32, (nuint)k, &Keep, &state, keys, distances, out error);
+                    }
+                }
+                else
+                {
+                    found = USearchNative.usearch_search(raw, qp, USearchNative.ScalarF32, (nuint)k, keys, distances, out error);
+                }
+            }
+        }
+        finally
+        {
+            _contexts.Release();
+        }
+        USearchNative.Check(error, $"searching query {q}");
+        int n = (int)found;
+        var candidates = scratch.Items;
+        var candidateScores = scratch.Scores;
+        for (int j = 0; j < n; j++)
+        {
+            int item = (int)scratch.Keys[j];
+            float s = IndexVectors.Score(query, _scored, _biases, item);
+            if (float.IsNaN(s))
+                throw new InvalidDataException($"The score of query {q} and item {item} is NaN; the query vector contains NaN or values large enough to overflow.");
+            candidates[j] = item;
+            candidateScores[j] = s;
+        }
+        // Best first: score descending, then item ascending (insertion sort; n is k).
+        for (int j = 1; j < n; j++)
+        {
+            int item = candidates[j];
+            float s = candidateScores[j];
+            int p = j - 1;
+            while (p >= 0 && TopKHeap.Better(s, item, candidateScores[p], candidates[p]))
+            {
+                candidates[p + 1] = candidates[p];
+                candidateScores[p + 1] = candidateScores[p];
+                p--;
+            }
+            candidates[p + 1] = item;
+            candidateScores[p + 1] = s;
+        }
+        candidates.AsSpan(0, n).CopyTo(resultItems.AsSpan(q * k, n));
+        candidateScores.AsSpan(0, n).CopyTo(resultScores.AsSpan(q * k, n));
+    }
+
+    private struct Excluded
+    {
+        public int* Items;
+        public int Count;
+    }
+
+    // USearch's filter: 1 keeps the key; the excluded items are sorted, so a binary search decides.
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static int Keep(ulong key, void* state)
+    {
+        var excluded = (Excluded*)state;
+        return new ReadOnlySpan<int>(excluded->Items, excluded->Count).BinarySearch((int)key) >= 0 ? 0 : 1;
+    }
+
+    private sealed class Scratch(int graphDimension, int k)
+    {
+        public float[] Query { get; } = new float[graphDimension];
+        public ulong[] Keys { get; } = new ulong[k];
+        public float[] Distances { get; } = new float[k];
+        public int[] Items { get; } = new int[k];
+        public float[] Scores { get; } = new float[k];
+    }
+
+    /// <inheritdoc/>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var raw = Raw;
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        IndexFile.WriteCommon(w, Kind, Metric, _items, _biases);
+        w.Write(Connectivity);
+        w.Write(ExpansionAdd);
+        w.Write(_expansionSearch);
+        nuint length = USearchNative.usearch_serialized_length(raw, out var error);
+        USearchNative.Check(error, "measuring the serialized graph");
+        var buffer = new byte[checked((long)length)];
+        fixed (byte* b = buffer) USearchNative.usearch_save_buffer(raw, b, length, out error);
+        USearchNative.Check(error, "serializing the graph");
+        w.Write((long)buffer.LongLength);
+        w.Write(buffer);
+    }
+
+    /// <summary>Reads the HNSW section after the common header.</summary>
+    internal static HnswEmbeddingIndex Read(BinaryReader r, IndexMetric metric, EmbeddingTable items, float[]? biases)
+    {
+        int connectivity = r.ReadInt32(), expansionAdd = r.ReadInt32(), expansionSearch = r.ReadInt32();
+        long length = r.ReadInt64();
+        if (connectivity < 2 || expansionAdd < 1 || expansionSearch < 1 || length < 0 || length > Array.MaxLength)
+            throw new InvalidDataException($"The HNSW section of the index file is corrupt (M {connectivity}, efConstruction {expansionAdd}, ef {expansionSearch}, {length} bytes).");
+        var buffer = new byte[length];
+        r.BaseStream.ReadExactly(buffer);
+        var handle = Create(metric, items.Dimension + (biases != null ? 1 : 0), connectivity, expansionAdd, expansionSearch);
+        try
+        {
+            IntPtr error;
+            fixed (byte* b = buffer) USearchNative.usearch_load_buffer(handle.DangerousGetHandle(), b, (nuint)length, out error);
+            USearchNative.Check(error, "loading the graph");
+            var index = new HnswEmbeddingIndex(handle, items, biases, metric, connectivity, expansionAdd, expansionSearch);
+            nuint size = USearchNative.usearch_size(handle.DangerousGetHandle(), out error);
+            if ((long)size != items.Count)
+                throw new InvalidDataException($"The HNSW graph in the file holds {size} items but the item table {items.Count}; the file is corrupt.");
+            index.ExpansionSearch = expansionSearch;
+            return index;
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Frees the native graph.</summary>
+    public void Dispose()
+    {
+        _handle.Dispose();
+        _contexts.Dispose();
+    }
+}
