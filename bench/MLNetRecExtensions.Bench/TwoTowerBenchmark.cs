@@ -174,7 +174,7 @@ internal static class TwoTowerQualityReport
         }
     }
 
-    private static RankingReport Evaluate(EmbeddingTable userTable, IEmbeddingModel model, InteractionSplit split, RankingEvaluationOptions? options = null)
+    internal static RankingReport Evaluate(EmbeddingTable userTable, IEmbeddingModel model, InteractionSplit split, RankingEvaluationOptions? options = null)
     {
         var seen = UserItemMatrix.FromInteractions(split.Train);
         var test = UserItemMatrix.FromInteractions(split.Test);

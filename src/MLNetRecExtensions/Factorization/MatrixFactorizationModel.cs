@@ -112,6 +112,19 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
     public float[]? ItemBiases => ExplicitItemBiases;
 
     /// <summary>
+    /// Writes the model as an ONNX graph (IR 8, opset 17; ML.NET's own matrix factorization cannot be exported) to
+    /// <paramref name="stream"/>: inputs <c>UserKey</c> and <c>ItemKey</c> int64 <c>[N]</c> (ML.NET key values, 0 =
+    /// unknown, which scores with the documented fallbacks), output <c>Score</c> float <c>[N]</c> — the same score as
+    /// the model's <c>Score</c> column: factors, biases and the global mean folded into the rows of two lookup tables.
+    /// Keys must lie within the trained key counts.
+    /// </summary>
+    public void ExportToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Onnx.OnnxBlocks.LookupDot("matrix_factorization", "UserKey", "ItemKey", _userRows, _itemRows));
+    }
+
+    /// <summary>
     /// The score of 0-based user <paramref name="userIndex"/> and item <paramref name="itemIndex"/>, bit-identical
     /// to the <c>Score</c> column; pass −1 for an unknown user or item to get the documented fallback.
     /// </summary>

@@ -1,3 +1,4 @@
+using MLNetRecExtensions.Features;
 using Microsoft.ML;
 using MLNetRecExtensions.Retrieval;
 
@@ -76,8 +77,11 @@ public sealed class WideAndDeepEstimator : IEstimator<WideAndDeepTransformer>
         DeepPart? deep = null;
         if (options.HasDeep)
         {
-            var (shift, scale) = ContinuousScaler.Fit(train.Continuous, train.Weights, train.Count, train.ContinuousSlots, options.Normalization);
-            deep = new DeepPart(inputs, options, shift, scale);
+            // The shared feature preparation, with Wide & Deep's settings: weighted statistics, no clamping, no powers
+            // (the packed MLNetRec.WideAndDeep.v1 format stores only the affine shift and scale).
+            int slots = train.ContinuousSlots;
+            var scaler = ContinuousScaler.Fit(train.Continuous.AsSpan(0, train.Count * slots), slots, options.Normalization, train.Weights.AsSpan(0, train.Count));
+            deep = new DeepPart(inputs, options, scaler.Shift, scaler.Scale);
         }
         return new WideAndDeepNetwork(wide, deep, options);
     }

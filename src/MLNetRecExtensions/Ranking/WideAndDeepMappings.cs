@@ -82,30 +82,16 @@ public sealed class WideAndDeepMappingFactory : CustomMappingFactory<WideAndDeep
     /// <summary>A new mapping delegate with its own model cache.</summary>
     public static Action<Input, WideAndDeepOutput> CreateMapping()
     {
-        CachedModel? cache = null;
+        var cache = new Persistence.PackedModelCache<WideAndDeepModelParameters>(
+            text => WideAndDeepModelParameters.Unpack(WideAndDeepScoring.Decode(text.Span)));
         return (input, output) =>
         {
-            var current = Volatile.Read(ref cache);
-            var text = input.Parameters.Span;
-            if (current == null || !current.Matches(text))
-            {
-                current = new CachedModel(text[..Math.Min(text.Length, CachedModel.PrefixLength)].ToString(), text.Length,
-                    WideAndDeepModelParameters.Unpack(WideAndDeepScoring.Decode(text)));
-                Volatile.Write(ref cache, current);
-            }
-            float logit = current.Model.Logit(input.Wide, input.Categorical, input.Continuous);
+            var model = cache.Get(input.Parameters);
+            float logit = model.Logit(input.Wide, input.Categorical, input.Continuous);
             output.Score = logit;
             output.Probability = logit >= 0 ? 1f / (1f + MathF.Exp(-logit)) : MathF.Exp(logit) / (1f + MathF.Exp(logit));
             output.PredictedLabel = logit > 0;
         };
-    }
-
-    // The first 28 Base64 characters encode the five header floats, fingerprint included: equal length and prefix
-    // mean the same model, so the check per row is O(1) and unpacking happens once per model.
-    private sealed record CachedModel(string Prefix, int Length, WideAndDeepModelParameters Model)
-    {
-        public const int PrefixLength = 28;
-        public bool Matches(ReadOnlySpan<char> text) => text.Length == Length && text[..Math.Min(text.Length, PrefixLength)].SequenceEqual(Prefix);
     }
 
     /// <inheritdoc />

@@ -137,21 +137,7 @@ public sealed class WideAndDeepModelParameters
         }
         // Ping-pong between the two full-width buffers (input is only the prefix of a, too short when a hidden layer
         // is wider than the input).
-        Span<float> x = a, y = b;
-        for (int l = 0; l < LayerWeights.Count; l++)
-        {
-            int inWidth = LayerWidths[l], outWidth = LayerWidths[l + 1];
-            var w = LayerWeights[l];
-            var output = y[..outWidth];
-            LayerBiases[l].CopyTo(output);
-            for (int i = 0; i < inWidth; i++)
-                if (x[i] != 0f) TensorPrimitives.MultiplyAdd(w.AsSpan(i * outWidth, outWidth), x[i], output, output);
-            if (l < LayerWeights.Count - 1) TensorPrimitives.Max(output, 0f, output);
-            var t = x;
-            x = y;
-            y = t;
-        }
-        return x[0];
+        return Numerics.RowMlp.Forward(LayerWidths, LayerWeights, LayerBiases, a, b)[0];
     }
 
     private void ThrowNonFinite(int slot, float value)
@@ -166,50 +152,30 @@ public sealed class WideAndDeepModelParameters
     /// <summary>Packs the model into one array (layout in the type remarks).</summary>
     internal float[] Pack()
     {
-        var body = new List<float>();
-        void Int(int v) { body.Add(v & 0xFFFF); body.Add((v >> 16) & 0xFFFF); }
-        void Name(string s) { Int(s.Length); foreach (char ch in s) body.Add(ch); }
-        Int((int)Mode);
-        Int(WideArray.Length);
-        Int(Embeddings.Count);
-        Int(EmbeddingDimension);
-        Int(ContinuousColumns.Count);
-        Int(LayerWeights.Count);
-        foreach (int w in LayerWidths) Int(w);
-        for (int c = 0; c < Embeddings.Count; c++) { Int(Embeddings[c].Count); Name(CategoricalColumns[c]); }
-        for (int c = 0; c < ContinuousColumns.Count; c++) { Int(ContinuousWidths[c]); Name(ContinuousColumns[c]); }
-        body.Add(Bias);
-        body.AddRange(WideArray);
-        foreach (var t in Embeddings) body.AddRange(t.Values);
-        body.AddRange(ShiftArray);
-        body.AddRange(ScaleArray);
-        for (int l = 0; l < LayerWeights.Count; l++) { body.AddRange(LayerWeights[l]); body.AddRange(LayerBiases[l]); }
-
-        var packed = new float[HeaderLength + body.Count];
-        packed[0] = Magic;
-        packed[1] = FormatVersion;
-        body.CopyTo(packed, HeaderLength);
-        ulong hash = 14695981039346656037UL;
-        foreach (float f in body)
-        {
-            hash ^= BitConverter.SingleToUInt32Bits(f);
-            hash *= 1099511628211UL;
-        }
-        packed[2] = hash & 0x1FFFFF;
-        packed[3] = (hash >> 21) & 0x1FFFFF;
-        packed[4] = (hash >> 42) & 0x1FFFFF;
-        return packed;
+        var w = new Persistence.PackedFloatWriter();
+        w.Int((int)Mode);
+        w.Int(WideArray.Length);
+        w.Int(Embeddings.Count);
+        w.Int(EmbeddingDimension);
+        w.Int(ContinuousColumns.Count);
+        w.Int(LayerWeights.Count);
+        foreach (int width in LayerWidths) w.Int(width);
+        for (int c = 0; c < Embeddings.Count; c++) { w.Int(Embeddings[c].Count); w.Name(CategoricalColumns[c]); }
+        for (int c = 0; c < ContinuousColumns.Count; c++) { w.Int(ContinuousWidths[c]); w.Name(ContinuousColumns[c]); }
+        w.Floats([Bias]);
+        w.Floats(WideArray);
+        foreach (var t in Embeddings) w.Floats(t.Values);
+        w.Floats(ShiftArray);
+        w.Floats(ScaleArray);
+        for (int l = 0; l < LayerWeights.Count; l++) { w.Floats(LayerWeights[l]); w.Floats(LayerBiases[l]); }
+        return w.ToArray(Magic, FormatVersion);
     }
 
     /// <summary>Reads a model written by <see cref="Pack"/>.</summary>
     /// <exception cref="InvalidDataException">The array is not a packed model of a known format.</exception>
     internal static WideAndDeepModelParameters Unpack(ReadOnlySpan<float> packed)
     {
-        if (packed.Length < HeaderLength || packed[0] != Magic || packed[1] != FormatVersion)
-            throw new InvalidDataException(
-                $"The Wide & Deep parameter column does not hold a packed model of format {FormatVersion} " +
-                $"(length {packed.Length}, header {(packed.Length > 1 ? $"{packed[0]}, {packed[1]}" : "missing")}).");
-        var reader = new Reader(packed[HeaderLength..].ToArray());
+        var reader = new Persistence.PackedFloatReader(packed.ToArray(), Magic, FormatVersion, "Wide & Deep");
         var mode = (WideAndDeepMode)reader.Int();
         int wideLength = reader.Int(), cols = reader.Int(), dim = reader.Int(), contCols = reader.Int(), layers = reader.Int();
         var widths = Enumerable.Range(0, layers == 0 ? 0 : layers + 1).Select(_ => reader.Int()).ToArray();
@@ -232,31 +198,7 @@ public sealed class WideAndDeepModelParameters
             weights[l] = reader.Floats(widths[l] * widths[l + 1]);
             biases[l] = reader.Floats(widths[l + 1]);
         }
-        if (!reader.AtEnd)
-            throw new InvalidDataException("The Wide & Deep parameter column is longer than its header declares; it was not written by this format.");
+        reader.RequireEnd();
         return new WideAndDeepModelParameters(mode, bias, wide, catNames, tables, dim, contNames, contWidths, shift, scale, widths, weights, biases);
-    }
-
-    private sealed class Reader(float[] body)
-    {
-        private int _position;
-        public bool AtEnd => _position == body.Length;
-
-        public int Int()
-        {
-            var two = Floats(2);
-            return (int)two[0] | ((int)two[1] << 16);
-        }
-
-        public string Name() => new(Floats(Int()).Select(f => (char)f).ToArray());
-
-        public float[] Floats(int count)
-        {
-            if (count < 0 || _position + count > body.Length)
-                throw new InvalidDataException("The Wide & Deep parameter column is shorter than its header declares; the model file is damaged.");
-            var result = body.AsSpan(_position, count).ToArray();
-            _position += count;
-            return result;
-        }
     }
 }

@@ -1,3 +1,5 @@
+using MLNetRecExtensions.Features;
+
 namespace MLNetRecExtensions.Ranking;
 
 /// <summary>Which parts of the model are trained and scored.</summary>
@@ -9,15 +11,6 @@ public enum WideAndDeepMode
     WideOnly,
     /// <summary>Only the embeddings and MLP (and the bias), trained with AdaGrad.</summary>
     DeepOnly,
-}
-
-/// <summary>How continuous deep inputs are rescaled; the statistics are learned once, at <c>Fit</c>.</summary>
-public enum ContinuousNormalization
-{
-    /// <summary><c>(x − mean) / std</c> per slot (a slot of zero spread is only centred).</summary>
-    MeanVariance,
-    /// <summary><c>(x − min) / (max − min)</c> per slot (a slot of zero range is only shifted).</summary>
-    MinMax,
 }
 
 /// <summary>

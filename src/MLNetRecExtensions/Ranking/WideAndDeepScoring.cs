@@ -24,26 +24,11 @@ internal static class WideAndDeepScoring
     private const string KeyValuePrefix = "__mlnetrec_wd_keyvalue_";
 
     /// <summary>The packed floats as Base64 text of their little-endian bytes.</summary>
-    public static string Encode(float[] packed)
-    {
-        var bytes = new byte[packed.Length * sizeof(float)];
-        for (int i = 0; i < packed.Length; i++)
-            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), packed[i]);
-        return Convert.ToBase64String(bytes);
-    }
+    public static string Encode(float[] packed) => Persistence.PackedFloatText.Encode(packed);
 
     /// <summary>Inverse of <see cref="Encode"/>.</summary>
     /// <exception cref="InvalidDataException">The text is not Base64 of whole floats.</exception>
-    public static float[] Decode(ReadOnlySpan<char> text)
-    {
-        var bytes = new byte[text.Length / 4 * 3 + 3];
-        if (!Convert.TryFromBase64Chars(text, bytes, out int written) || written % sizeof(float) != 0)
-            throw new InvalidDataException("The Wide & Deep parameter column is not Base64 text of packed floats; the model file is damaged.");
-        var packed = new float[written / sizeof(float)];
-        for (int i = 0; i < packed.Length; i++)
-            packed[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * sizeof(float)));
-        return packed;
-    }
+    public static float[] Decode(ReadOnlySpan<char> text) => Persistence.PackedFloatText.Decode(text, "Wide & Deep");
 
     /// <summary>
     /// The chain's estimator for a model packed into <paramref name="packed"/> whose categorical column c has

@@ -38,6 +38,19 @@ public sealed class WideAndDeepTransformer : ChainDelegatingTransformer
     /// <summary>One report per training epoch.</summary>
     public IReadOnlyList<WideAndDeepProgress> TrainingHistory { get; }
 
+    /// <summary>
+    /// Writes the model as an ONNX graph (IR 8, opset 17) to <paramref name="stream"/>. Inputs (those the model has):
+    /// <c>Wide</c> float <c>[N, wide slots]</c> (the wide vector, densified), <c>Categorical</c> int64
+    /// <c>[N, columns]</c> (key values, 0 = unknown; keys must not exceed the trained counts) and <c>Continuous</c>
+    /// float <c>[N, slots]</c> (raw values; normalized inside the graph). Outputs: <c>Score</c> (the logit) and
+    /// <c>Probability</c> float <c>[N]</c>, equal within float rounding to this transformer's columns.
+    /// </summary>
+    public void ExportToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(WideAndDeepOnnxExport.Build(Parameters));
+    }
+
     /// <inheritdoc />
     protected override void CheckInputSchema(DataViewSchema inputSchema)
     {

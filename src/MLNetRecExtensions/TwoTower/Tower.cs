@@ -16,18 +16,22 @@ internal sealed class TowerInput
 /// zero), the pooled vectors and the continuous features are concatenated (<c>[rows, Σ dims + continuous]</c>) and run
 /// through an MLP with ReLU hidden layers and a linear output of <see cref="OutputSize"/>. Without hidden layers and
 /// with a single field of the output width and no continuous features, the tower is the identity on the pooled field
-/// (an item tower of IDs only is its embedding table).
+/// (an item tower of IDs only is its embedding table). A RESIDUAL tower adds field 0 (the ID embedding) to the MLP's
+/// output and feeds the MLP only the other fields and the continuous features: <c>out = e_id + MLP(features)</c>, a
+/// learned mix in which an unseen ID (an empty bag) leaves the feature path alone.
 /// </summary>
 internal sealed class Tower
 {
     private readonly Dictionary<Embedding, (float[] Values, bool[] Touched)> _denseScratch = new(ReferenceEqualityComparer.Instance);
     private float[] _concatenated = [];
 
-    public Tower(Embedding[] fields, int continuousWidth, int[]? hiddenLayers, int outputSize, int seed)
+    public Tower(Embedding[] fields, int continuousWidth, int[]? hiddenLayers, int outputSize, int seed, bool residual = false)
     {
         Fields = fields;
         ContinuousWidth = continuousWidth;
-        InputSize = fields.Sum(f => f.Dimension) + continuousWidth;
+        Residual = residual && hiddenLayers != null && fields.Length > 0 && fields[0].Dimension == outputSize;
+        FirstMlpField = Residual ? 1 : 0;
+        InputSize = fields.Skip(FirstMlpField).Sum(f => f.Dimension) + continuousWidth;
         OutputSize = outputSize;
         if (hiddenLayers != null) Mlp = new Mlp([InputSize, .. hiddenLayers, outputSize], linearOutput: true, seed);
         else if (fields.Length != 1 || continuousWidth != 0 || fields[0].Dimension != outputSize)
@@ -39,6 +43,10 @@ internal sealed class Tower
     public int ContinuousWidth { get; }
     public int InputSize { get; }
     public int OutputSize { get; }
+    /// <summary>Whether field 0 is added to the MLP output instead of feeding the MLP.</summary>
+    public bool Residual { get; }
+    /// <summary>The first field the MLP reads (1 for a residual tower).</summary>
+    public int FirstMlpField { get; }
     /// <summary>The MLP, or null for the identity tower.</summary>
     public Mlp? Mlp { get; }
 
@@ -54,7 +62,7 @@ internal sealed class Tower
         }
         _concatenated = new float[n * InputSize];
         int column = 0;
-        for (int f = 0; f < Fields.Length; f++)
+        for (int f = FirstMlpField; f < Fields.Length; f++)
         {
             int d = Fields[f].Dimension;
             var pooled = new float[n * d];
@@ -64,7 +72,14 @@ internal sealed class Tower
         }
         for (int r = 0; r < n; r++)
             input.Continuous.AsSpan(r * ContinuousWidth, ContinuousWidth).CopyTo(_concatenated.AsSpan(r * InputSize + column, ContinuousWidth));
-        return Mlp.Forward(_concatenated, n).ToArray();
+        var result = Mlp.Forward(_concatenated, n).ToArray();
+        if (Residual)
+        {
+            var id = new float[n * OutputSize];
+            Fields[0].ForwardMean(input.Fields[0].Offsets, input.Fields[0].Indices, id);
+            System.Numerics.Tensors.TensorPrimitives.Add(result, id, result);
+        }
+        return result;
     }
 
     /// <summary>Back-propagates <paramref name="dOutput"/> through the last <see cref="Forward"/> of <paramref name="input"/>:
@@ -79,8 +94,9 @@ internal sealed class Tower
         }
         var dInput = new float[n * InputSize];
         Mlp.Backward(dOutput, dInput);
+        if (Residual) sink.Add(Fields[0], PooledGradient(Fields[0], input.Fields[0], dOutput));
         int column = 0;
-        for (int f = 0; f < Fields.Length; f++)
+        for (int f = FirstMlpField; f < Fields.Length; f++)
         {
             int d = Fields[f].Dimension;
             var dPooled = new float[n * d];

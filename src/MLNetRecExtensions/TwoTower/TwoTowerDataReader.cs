@@ -16,6 +16,12 @@ internal static class TwoTowerDataReader
         var user = ReadUsers(data, options, schema, userRequired: true, out var items, includeItems: true, out var itemFeatures);
         if (user.Count == 0)
             throw new InvalidDataException($"The training data has no rows: columns '{options.UserColumnName}' and '{options.ItemColumnName}' are empty.");
+        if (options.ExampleAgeColumnName is { } time)
+        {
+            var ages = Features.ExampleAge.FromTimestamps(data, time);
+            int w = user.ContinuousWidth;
+            for (int r = 0; r < ages.Length; r++) user.Continuous[r * w + w - 1] = ages[r];
+        }
         return new TwoTowerRows { User = user, Items = items!, ItemFeatures = itemFeatures! };
     }
 
@@ -56,7 +62,8 @@ internal static class TwoTowerDataReader
         var itemCats = itemCatCols.Select(_ => new List<int>()).ToArray();
         var cont = new List<float>();
         var itemCont = new List<float>();
-        int contWidth = schema.ContinuousWidth, itemContWidth = includeItems ? schema.ItemContinuousWidth : 0;
+        // The example-age slot (last) stays 0 here: serving rows are at age 0; ReadTraining fills it for training rows.
+        int contWidth = schema.UserContinuousWidth, itemContWidth = includeItems ? schema.ItemContinuousWidth : 0;
         var contRow = new float[contWidth];
         var itemContRow = new float[itemContWidth];
 

@@ -1,3 +1,4 @@
+using MLNetRecExtensions.Features;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetRecExtensions.Data;
@@ -58,11 +59,12 @@ public sealed class TwoTowerEstimator : IEstimator<TwoTowerTransformer>
         var rows = TwoTowerDataReader.ReadTraining(input, o, schema);
         var interactions = new InteractionData(schema.UserCount, schema.ItemCount, rows.User.Users, rows.Items, new float[rows.Count]);
         var history = UserItemMatrix.FromInteractions(interactions);
-        var userScaler = ContinuousScaler.Fit(rows.User.Continuous, rows.User.ContinuousWidth, o.AddContinuousPowers);
-        var itemScaler = ContinuousScaler.Fit(rows.ItemFeatures.Continuous, rows.ItemFeatures.ContinuousWidth, addPowers: false);
+        var userScaler = ContinuousScaler.Fit(rows.User.Continuous, rows.User.ContinuousWidth, ContinuousNormalization.MinMax,
+            clamp: true, addPowers: o.AddContinuousPowers, buckets: o.ContinuousBuckets);
+        var itemScaler = ContinuousScaler.Fit(rows.ItemFeatures.Continuous, rows.ItemFeatures.ContinuousWidth, ContinuousNormalization.MinMax, clamp: true);
         var itemTable = ItemFeatureTable.Gather(rows.ItemFeatures, rows.Items, schema.ItemCount);
         var network = new TwoTowerNetwork(o, schema, history, userScaler, itemScaler, itemTable);
-        var means = UserProfiles.ContinuousMeans(rows.User);
+        var means = UserProfiles.ContinuousMeans(rows.User, schema.ExampleAgeSlots);
         var profiles = UserProfiles.Build(rows, network, means);
         return (network, new TwoTowerTrainer(o, network, rows, profiles), profiles, means);
     }

@@ -18,7 +18,12 @@ internal sealed class TwoTowerSchema
     public int[] ContinuousWidths { get; private init; } = [];
     public int[] ItemCategoricalCounts { get; private init; } = [];
     public int[] ItemContinuousWidths { get; private init; } = [];
+    /// <summary>1 when the user tower has the example-age slot (<see cref="TwoTowerOptions.ExampleAgeColumnName"/>), else 0.</summary>
+    public int ExampleAgeSlots { get; private init; }
+    /// <summary>Raw continuous slots of the user columns (without the example age).</summary>
     public int ContinuousWidth => ContinuousWidths.Sum();
+    /// <summary>Raw continuous slots of the user tower: the user columns' slots, then the example age (when configured).</summary>
+    public int UserContinuousWidth => ContinuousWidth + ExampleAgeSlots;
     public int ItemContinuousWidth => ItemContinuousWidths.Sum();
 
     /// <summary>Resolves every configured column of <paramref name="schema"/>.</summary>
@@ -26,6 +31,13 @@ internal sealed class TwoTowerSchema
     {
         int users = KeyCount(SchemaChecks.RequireKeyColumn(schema, options.UserColumnName, "user"));
         int items = KeyCount(SchemaChecks.RequireKeyColumn(schema, options.ItemColumnName, "item"));
+        if (options.ExampleAgeColumnName is { } time)
+        {
+            var col = SchemaChecks.RequireColumn(schema, time, nameof(TwoTowerOptions.ExampleAgeColumnName));
+            if (!SchemaChecks.IsNumeric(col.Type))
+                throw new ArgumentOutOfRangeException(nameof(TwoTowerOptions.ExampleAgeColumnName),
+                    $"The timestamp column '{time}' (ExampleAgeColumnName) should be a numeric scalar (e.g. Unix seconds), but is {col.Type}.");
+        }
         return ResolveFeatures(schema, options, users, items, includeItemFeatures: true);
     }
 
@@ -40,6 +52,7 @@ internal sealed class TwoTowerSchema
             UserCount = userCount,
             ItemCount = itemCount,
             TokenCount = tokens,
+            ExampleAgeSlots = options.ExampleAgeColumnName != null ? 1 : 0,
             CategoricalCounts = options.CategoricalColumnNames.Select(c => RequireCategorical(schema, c, nameof(TwoTowerOptions.CategoricalColumnNames))).ToArray(),
             ContinuousWidths = options.ContinuousColumnNames.Select(c => RequireContinuous(schema, c, nameof(TwoTowerOptions.ContinuousColumnNames))).ToArray(),
             ItemCategoricalCounts = includeItemFeatures

@@ -27,6 +27,9 @@ internal sealed class TwoTowerTrainer
     private readonly Dictionary<Parameter, Optimizer> _denseOptimizers = new(ReferenceEqualityComparer.Instance);
     private readonly GradientSink _sink = new();
     private readonly Random _rng;
+    private readonly float _userIdDropout;
+    private readonly float _itemIdDropout;
+    private readonly int[] _trainingRows;
     private readonly DivergenceGuard _guard;
 
     public TwoTowerTrainer(TwoTowerOptions options, TwoTowerNetwork network, TwoTowerRows rows, UserFeatureRows profiles)
@@ -43,6 +46,36 @@ internal sealed class TwoTowerTrainer
         _catalog = Enumerable.Range(0, network.Schema.ItemCount).ToArray();
         foreach (var table in network.Tables) _tableOptimizers[table] = CreateOptimizer(table.Weights.Length);
         foreach (var p in network.DenseParameters) _denseOptimizers[p] = CreateOptimizer(p.Values.Length);
+        _userIdDropout = options.HasUserFeatures ? options.UserIdDropout : 0f;
+        bool itemFeatures = network.ItemCategoricals.Length > 0 || network.ItemScaler.OutputWidth > 0;
+        _itemIdDropout = itemFeatures ? options.ItemIdDropout : 0f;
+        _trainingRows = CapPerUser(rows.User.Users, network.Schema.UserCount, options.MaxExamplesPerUser, options.Seed);
+    }
+
+    /// <summary>
+    /// The rows trained on: all of them, or at most <paramref name="cap"/> per user drawn once with the seed (a partial
+    /// Fisher–Yates shuffle of each user's rows), kept in data order.
+    /// </summary>
+    internal static int[] CapPerUser(int[] users, int userCount, int cap, int seed)
+    {
+        if (cap <= 0) return Enumerable.Range(0, users.Length).ToArray();
+        var perUser = new List<int>[userCount];
+        for (int r = 0; r < users.Length; r++) (perUser[users[r]] ??= []).Add(r);
+        var rng = new Random(seed ^ 0x5EED);
+        var kept = new List<int>();
+        foreach (var list in perUser)
+        {
+            if (list == null) continue;
+            if (list.Count > cap)
+                for (int k = 0; k < cap; k++)
+                {
+                    int j = k + rng.Next(list.Count - k);
+                    (list[k], list[j]) = (list[j], list[k]);
+                }
+            kept.AddRange(list.Count > cap ? list.GetRange(0, cap) : list);
+        }
+        kept.Sort();
+        return kept.ToArray();
     }
 
     /// <summary>Runs every epoch; with <paramref name="validation"/>, reports Recall@K and stops early if asked.</summary>
@@ -77,7 +110,7 @@ internal sealed class TwoTowerTrainer
     /// <summary>One pass over the shuffled training rows; returns the mean batch loss.</summary>
     public double RunEpoch(int epoch)
     {
-        var order = Enumerable.Range(0, _rows.Count).ToArray();
+        var order = (int[])_trainingRows.Clone();
         _rng.Shuffle(order);
         double total = 0;
         int batches = 0;
@@ -102,7 +135,7 @@ internal sealed class TwoTowerTrainer
         int b = rowIds.Length, d = _network.Dimension;
         var items = rowIds.Select(r => _rows.Items[r]).ToArray();
         var users = rowIds.Select(r => _rows.User.Users[r]).ToArray();
-        var userInput = _network.UserInput(_rows.User, rowIds);
+        var userInput = _network.UserInput(_rows.User, rowIds, sink == null ? default : Dropout(b, _userIdDropout, rng));
         var uRaw = _network.UserTower.Forward(userInput);
 
         int[] candidates, targets;
@@ -127,7 +160,7 @@ internal sealed class TwoTowerTrainer
                 break;
         }
         int c = candidates.Length;
-        var itemInput = _network.ItemInput(candidates);
+        var itemInput = _network.ItemInput(candidates, sink == null ? default : Dropout(c, _itemIdDropout, rng));
         var vRaw = _network.ItemTower.Forward(itemInput);
         var dU = new float[b * d];
         var dV = new float[c * d];
@@ -140,11 +173,30 @@ internal sealed class TwoTowerTrainer
         return loss;
     }
 
-    /// <summary>One optimizer step from the gradients of the last <see cref="BatchLoss"/>.</summary>
+    /// <summary>Per row, whether its ID is hidden (drawn with probability <paramref name="p"/>); empty when p is 0.</summary>
+    private static bool[]? Dropout(int rows, float p, Random rng)
+    {
+        if (p <= 0) return null;
+        var hide = new bool[rows];
+        for (int j = 0; j < rows; j++) hide[j] = rng.NextSingle() < p;
+        return hide;
+    }
+
+    /// <summary>One optimizer step from the gradients of the last <see cref="BatchLoss"/> (plus weight decay on the touched rows).</summary>
     private void Step()
     {
+        float decay = _options.EmbeddingWeightDecay;
         foreach (var table in _sink.Tables.ToList())
-            _tableOptimizers[table].StepSparse(table.Weights, _sink.Merged(table)!);
+        {
+            var gradient = _sink.Merged(table)!;
+            if (decay > 0)
+                for (int s = 0; s < gradient.Rows.Length; s++)
+                {
+                    var row = gradient.Values.AsSpan(s * table.Dimension, table.Dimension);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(table.Row(gradient.Rows[s]), decay, row, row);
+                }
+            _tableOptimizers[table].StepSparse(table.Weights, gradient);
+        }
         foreach (var (p, optimizer) in _denseOptimizers) p.Step(optimizer);
     }
 

@@ -10,26 +10,32 @@ namespace MLNetRecExtensions.TwoTower;
 /// <item><c>Score</c> of a (user, item) row = similarity of the user's embedding and the item's embedding (cosine:
 /// both unit length; τ is not applied). A known user's embedding is the user tower applied to the user's ID, training
 /// items and last training row's features (see <see cref="UserEmbeddings"/>).</item>
-/// <item>Unknown users — key 0, or a user without training rows — score with <see cref="FallbackUserEmbedding"/>, the
-/// user tower's output for "no features" (no ID, empty bags, missing categoricals, mean continuous values); unknown
-/// items (key 0) score 0.</item>
-/// <item>Saving: <c>mlContext.Model.Save</c> stores the two embedding tables as built-in <c>ValueMapping</c> lookups
-/// plus the <c>MLNetRec.Dot.v1</c> contract, so a loaded model gives identical scores for the user and item key
-/// columns. The saved model does not read feature columns: scoring a NEW user from features (cold start) is a typed-API
-/// feature — <see cref="ComputeUserEmbedding"/> and <see cref="ComputeUserEmbeddings"/> — of this object.</item>
+/// <item><see cref="FallbackUserEmbedding"/> is the user tower's output for "no features" (no ID, empty bags, missing
+/// categoricals, mean continuous values), the row of <see cref="UserEmbeddings"/> of users without training rows;
+/// unknown items (key 0) score 0.</item>
+/// <item>Rows of users the model does not know (key 0, or no training rows) are scored from the row's own user-side
+/// columns — history, tokens, categorical and continuous columns, the same as training — by the user tower, exactly
+/// as <see cref="ComputeUserEmbedding"/> embeds a new user (cold start); so scored data must carry those columns.</item>
+/// <item>Saving: <c>mlContext.Model.Save</c> stores a chain of built-in transforms whose parameters (the user tower,
+/// the trained user and item embeddings) travel as a <c>ValueMapping</c> text value read by the versioned contract
+/// <c>MLNetRec.TwoTowerScore.v1</c> (see <see cref="TwoTowerScoreMappingFactory"/>). The typed model scores through
+/// the same chain and embeds new users with the same single-row scorer, so a model reloaded with
+/// <c>mlContext.Model.Load</c> — in a fresh process too — scores known and new users bit-identically.</item>
 /// </list>
 /// </summary>
 public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IEmbeddingModel
 {
     private readonly TwoTowerNetwork _network;
+    private readonly UserTowerScorer _scorer;
     private readonly float[] _continuousMeans;
 
-    private TwoTowerTransformer(ITransformer chain, TwoTowerOptions options, TwoTowerNetwork network, float[] continuousMeans,
-        EmbeddingTable users, EmbeddingTable items, float[] fallback)
+    private TwoTowerTransformer(ITransformer chain, TwoTowerOptions options, TwoTowerNetwork network, UserTowerScorer scorer,
+        float[] continuousMeans, EmbeddingTable users, EmbeddingTable items, float[] fallback)
     {
         ScoringChain = chain;
         Options = options;
         _network = network;
+        _scorer = scorer;
         _continuousMeans = continuousMeans;
         UserEmbeddings = users;
         ItemEmbeddings = items;
@@ -43,17 +49,19 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
         UserFeatureRows profiles, float[] continuousMeans)
     {
         int d = network.Dimension;
-        var users = new EmbeddingTable(profiles.Count, d, network.EmbedUsers(profiles));
+        var userValues = new float[profiles.Count * d];
         var items = new EmbeddingTable(network.Schema.ItemCount, d, network.EmbedAllItems());
-        var fallback = network.EmbedUsers(UserProfiles.Fallback(network, continuousMeans));
-        var userRows = new float[users.Count + 1][];
-        userRows[0] = fallback;
-        for (int u = 0; u < users.Count; u++) userRows[u + 1] = users.Row(u).ToArray();
-        var itemRows = new float[items.Count + 1][];
-        itemRows[0] = new float[d];
-        for (int i = 0; i < items.Count; i++) itemRows[i + 1] = items.Row(i).ToArray();
-        var chain = DotProductScoring.Build(ml, schemaSource, options.UserColumnName, options.ItemColumnName, userRows, itemRows);
-        return new TwoTowerTransformer(chain, options, network, continuousMeans, users, items, fallback);
+        var scorer = UserTowerScorer.From(network, userValues, items.Values.ToArray());
+        // Known users' rows come from the same single-row scorer as ComputeUserEmbedding, so the two agree bit for bit.
+        EmbedRows(network, scorer, options, profiles, userValues);
+        var fallback = new float[d];
+        scorer.Embed(-1, [], [], Enumerable.Repeat(-1, network.UserCategoricals.Length).ToArray(),
+            continuousMeans.AsSpan(0, network.Schema.ContinuousWidth), fallback);
+        for (int u = 0; u < profiles.Count; u++)
+            if (!network.IsKnownUser(u)) fallback.CopyTo(userValues.AsSpan(u * d, d));
+        var users = new EmbeddingTable(profiles.Count, d, userValues);
+        var chain = TwoTowerScoring.Build(ml, schemaSource, options, scorer);
+        return new TwoTowerTransformer(chain, options, network, scorer, continuousMeans, users, items, fallback);
     }
 
     /// <summary>The options the model was trained with (a copy; changing it changes nothing).</summary>
@@ -83,14 +91,18 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
     /// <summary>
     /// The user embedding (unit length for cosine) of ANY user-side inputs — a known user with new features, or a new
     /// user from features only (cold start). Rank items with <c>ExactTopK.Search</c> against <see cref="ItemEmbeddings"/>.
-    /// Thread-safe (calls are serialized).
+    /// Thread-safe. Bit-identical to the score a saved model gives a new user's row with the same inputs.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside its key space or an array has the wrong length (the message names the member).</exception>
     public float[] ComputeUserEmbedding(TwoTowerUserFeatures features)
     {
         ArgumentNullException.ThrowIfNull(features);
         var rows = ToRows(features);
-        lock (_network) return _network.EmbedUsers(rows); // the towers keep their activations between calls
+        var embedding = new float[Dimension];
+        _scorer.Embed(rows.Users[0], rows.History != null ? rows.History.Of(0) : [], rows.Tokens != null ? rows.Tokens.Of(0) : [],
+            rows.Categoricals.Select(c => c[0]).ToArray(),
+            rows.ContinuousOf(0), embedding);
+        return embedding;
     }
 
     /// <summary>
@@ -107,7 +119,53 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
         var schema = TwoTowerSchema.ResolveFeatures(rows.Schema, Options, _network.Schema.UserCount, _network.Schema.ItemCount, includeItemFeatures: false);
         _network.Schema.RequireSameUserFeatures(schema, Options);
         var features = TwoTowerDataReader.ReadUserFeatures(rows, Options, _network.Schema);
-        lock (_network) return new EmbeddingTable(features.Count, Dimension, _network.EmbedUsers(features));
+        var values = new float[features.Count * Dimension];
+        EmbedRows(_network, _scorer, Options, features, values);
+        return new EmbeddingTable(features.Count, Dimension, values);
+    }
+
+    /// <summary>Embeds every row of <paramref name="rows"/> with the single-row scorer into <paramref name="values"/>
+    /// (<c>[rows, d]</c>): known users with their ID (and their training items when there is no history column).</summary>
+    private static void EmbedRows(TwoTowerNetwork network, UserTowerScorer scorer, TwoTowerOptions options, UserFeatureRows rows, float[] values)
+    {
+        int d = network.Dimension;
+        var cats = new int[rows.Categoricals.Length];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int u = rows.Users[r];
+            bool known = network.IsKnownUser(u);
+            var history = rows.History != null ? rows.History.Of(r)
+                : known && options.UseTrainingHistory ? network.TrainingHistory.ItemsOf(u) : [];
+            for (int f = 0; f < cats.Length; f++) cats[f] = rows.Categoricals[f][r];
+            scorer.Embed(known ? u : -1, history, rows.Tokens != null ? rows.Tokens.Of(r) : [], cats, rows.ContinuousOf(r), values.AsSpan(r * d, d));
+        }
+    }
+
+    /// <summary>
+    /// Writes the user tower as an ONNX model (IR 8, opset 17) to <paramref name="stream"/>. Inputs: <c>User</c> int64
+    /// <c>[N]</c> (the ML.NET key value; 0 or a user without training rows = new user, no ID), when the tower pools a
+    /// history <c>History</c> int64 <c>[N, L]</c> (item key values, 0 = padding; for a known user without a history
+    /// column pass its training items), <c>Tokens</c> int64 <c>[N, L]</c> likewise, <c>Categorical</c> int64
+    /// <c>[N, columns]</c> (key values, 0 = missing) and <c>Continuous</c> float <c>[N, slots]</c> (raw values of the
+    /// continuous columns; the example age is 0 inside the graph). Output: <c>UserEmbedding</c> float <c>[N, Dimension]</c>,
+    /// equal within float rounding to <see cref="ComputeUserEmbeddings"/>. Keys must lie within the trained key counts.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model uses <see cref="TwoTowerOptions.ContinuousBuckets"/>.</exception>
+    public void ExportUserTowerToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(TwoTowerOnnxExport.UserTower(_scorer));
+    }
+
+    /// <summary>
+    /// Writes the item side as an ONNX model to <paramref name="stream"/>: input <c>Item</c> int64 <c>[N]</c> (key value,
+    /// 0 = unknown item), output <c>ItemEmbedding</c> float <c>[N, Dimension]</c>, the rows of <see cref="ItemEmbeddings"/>
+    /// (zero for key 0). A score is the row-wise dot product of the two towers' outputs.
+    /// </summary>
+    public void ExportItemTowerToOnnx(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(TwoTowerOnnxExport.ItemEmbeddings(_scorer));
     }
 
     /// <inheritdoc />
@@ -138,7 +196,7 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
             if (cats[c] < -1 || cats[c] >= s.CategoricalCounts[c])
                 throw new ArgumentOutOfRangeException(nameof(TwoTowerUserFeatures.Categoricals), cats[c],
                     $"Categoricals[{c}] (column '{Options.CategoricalColumnNames[c]}') must be −1 (missing) or in [0, {s.CategoricalCounts[c]}).");
-        var continuous = f.Continuous ?? _continuousMeans;
+        var continuous = f.Continuous ?? _continuousMeans[..s.ContinuousWidth];
         if (continuous.Length != s.ContinuousWidth)
             throw new ArgumentOutOfRangeException(nameof(TwoTowerUserFeatures.Continuous), continuous.Length,
                 $"Expected {s.ContinuousWidth} raw continuous values (the slots of {string.Join(", ", Options.ContinuousColumnNames)}).");
@@ -152,8 +210,8 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
             History = Options.HasHistory ? Bags.From([history]) : null,
             Tokens = _network.Tokens != null ? Bags.From([tokens]) : null,
             Categoricals = cats.Select(c => new[] { c }).ToArray(),
-            Continuous = (float[])continuous.Clone(),
-            ContinuousWidth = continuous.Length,
+            Continuous = [.. continuous, .. new float[s.ExampleAgeSlots]], // example age 0 at serving
+            ContinuousWidth = s.UserContinuousWidth,
         };
     }
 

@@ -5,6 +5,7 @@ namespace MLNetRecExtensions.TwoTower;
 /// user's training items as history, and the tokens, categorical and continuous values of the user's LAST training row
 /// (in data order). A user without training rows gets the fallback inputs: no ID, empty bags, missing categoricals and
 /// the training mean of each continuous slot — the same vector key 0 (an unknown user) scores with after saving.
+/// The example-age slot (when configured) is 0 in every profile: embeddings are for serving, at the end of training.
 /// </summary>
 internal static class UserProfiles
 {
@@ -28,6 +29,7 @@ internal static class UserProfiles
             users[u] = r >= 0 ? u : -1;
             for (int f = 0; f < cats.Length; f++) cats[f][u] = r >= 0 ? source.Categoricals[f][r] : -1;
             (r >= 0 ? source.ContinuousOf(r) : continuousMeans).CopyTo(continuous.AsSpan(u * w, w));
+            if (network.Schema.ExampleAgeSlots > 0) continuous[u * w + w - 1] = 0f; // serving is at example age 0
             if (tokens != null) tokens[u] = r >= 0 ? source.Tokens!.Of(r).ToArray() : [];
             if (history != null) history[u] = network.TrainingHistory.ItemsOf(u).ToArray();
         }
@@ -55,12 +57,14 @@ internal static class UserProfiles
         ContinuousWidth = continuousMeans.Length,
     };
 
-    /// <summary>Mean of each raw continuous slot over the rows.</summary>
-    public static float[] ContinuousMeans(UserFeatureRows rows)
+    /// <summary>Mean of each raw continuous slot over the rows (the example-age slot, last when <paramref name="exampleAgeSlots"/> is 1, is 0).</summary>
+    public static float[] ContinuousMeans(UserFeatureRows rows, int exampleAgeSlots)
     {
         int w = rows.ContinuousWidth;
         var sums = new double[w];
         for (int j = 0; j < rows.Continuous.Length; j++) sums[j % w] += rows.Continuous[j];
-        return sums.Select(s => rows.Count == 0 ? 0f : (float)(s / rows.Count)).ToArray();
+        var means = sums.Select(s => rows.Count == 0 ? 0f : (float)(s / rows.Count)).ToArray();
+        if (exampleAgeSlots > 0) means[^1] = 0f;
+        return means;
     }
 }

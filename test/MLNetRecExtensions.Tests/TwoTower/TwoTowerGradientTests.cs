@@ -69,6 +69,15 @@ public sealed class TwoTowerGradientTests
         CheckAllGradients(options, [0, 1, 2, 3, 4, 5, 6, 7]);
     }
 
+    // The joint item MLP (ID embedding and features through one MLP) instead of the default residual item tower.
+    [TestMethod]
+    public void JointItemMlpGradientsMatchFiniteDifferences()
+    {
+        var options = FeatureOptions(TwoTowerLoss.FullSoftmax);
+        options.ItemTowerResidual = false;
+        CheckAllGradients(options, [0, 1, 2, 3, 4, 5]);
+    }
+
     [TestMethod]
     public void PositivesOnlyWithGravityGradientsMatchFiniteDifferences()
     {
