@@ -13,9 +13,10 @@ namespace MLNetRecExtensions.Bench;
 /// repeated 10× and 100× (block-diagonal copies: new users and new items per copy) to show the cost stays linear.
 /// LIBMF is an external program given by <c>libmf=PATH</c> or <c>MLNETREC_LIBMF_DRIVER</c>, called as
 /// <c>PATH train test k lambda eta iterations threads 1 users items</c> on text files of 0-based <c>user item rating</c>
-/// lines, which prints <c>libmf MILLISECONDS RMSE</c> on stderr (a small driver around <c>mf_train</c>, built from
+/// lines, which prints <c>libmf MILLISECONDS RMSE [CPU_MILLISECONDS]</c> on stderr (a small driver around <c>mf_train</c>, built from
 /// cjlin1/libmf outside this repository); without it only our side is measured. Our time is the whole
-/// <c>Fit(IDataView)</c>, data reading included; LIBMF's is <c>mf_train</c> alone. Args: <c>rounds=N</c> (default 5),
+/// <c>Fit(IDataView)</c>, data reading included; LIBMF's is <c>mf_train</c> alone. Both wall time and process CPU
+/// time are printed: on a loaded machine the CPU time is the steadier measure of the work done. Args: <c>rounds=N</c> (default 5),
 /// <c>noscale</c>.
 /// </summary>
 internal static class LibmfComparison
@@ -32,7 +33,7 @@ internal static class LibmfComparison
         try
         {
             Console.WriteLine($"\nML-100K random 80/20, 20 iterations; medians of {rounds} interleaved rounds");
-            Console.WriteLine($"{"k",4} {"λ",5} {"thr",4} {"ours ms",9} {"LIBMF ms",9} {"ours/LIBMF",11} {"ours RMSE",10} {"LIBMF RMSE",11}");
+            Console.WriteLine($"{"k",4} {"λ",5} {"thr",4} {"ours ms",9} {"LIBMF ms",9} {"ours/LIBMF",11} {"ours cpu",9} {"LIBMF cpu",10} {"cpu ratio",10} {"ours RMSE",10} {"LIBMF RMSE",11}");
             var oursByConfig = new Dictionary<(int, int), double>();
             foreach (var (rank, lambda) in new[] { (8, 0.1), (64, 0.05), (100, 0.1) })
                 foreach (int threads in new[] { 2, 1 })
@@ -42,7 +43,7 @@ internal static class LibmfComparison
             if (!args.Contains("noscale"))
             {
                 Console.WriteLine($"\nScaling: training data repeated (block-diagonal copies), k 64, λ 0.05, 2 threads");
-                Console.WriteLine($"{"k",4} {"λ",5} {"thr",4} {"ours ms",9} {"LIBMF ms",9} {"ours/LIBMF",11} {"ours RMSE",10} {"LIBMF RMSE",11}   copies");
+                Console.WriteLine($"{"k",4} {"λ",5} {"thr",4} {"ours ms",9} {"LIBMF ms",9} {"ours/LIBMF",11} {"ours cpu",9} {"LIBMF cpu",10} {"cpu ratio",10} {"ours RMSE",10} {"LIBMF RMSE",11}   copies");
                 double? baseMs = null;
                 foreach (int copies in new[] { 1, 10, 100 })
                 {
@@ -72,26 +73,35 @@ internal static class LibmfComparison
         ml.Recommenders().Trainers.MatrixFactorization(options).Fit(view); // warm-up (JIT)
         var ours = new List<double>();
         var peer = new List<double>();
+        var oursCpu = new List<double>();
+        var peerCpu = new List<double>();
+        var process = Process.GetCurrentProcess();
         double oursRmse = 0, peerRmse = double.NaN;
         for (int round = 0; round < rounds; round++)
         {
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var model = ml.Recommenders().Trainers.MatrixFactorization(options).Fit(view);
             ours.Add(sw.Elapsed.TotalMilliseconds);
+            process.Refresh();
+            oursCpu.Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
             oursRmse = Rmse(test, model.Score);
             if (driver != null)
             {
-                var (ms, rmse) = RunDriver(driver, trainFile, testFile, rank, lambda, threads, train.UserCount, train.ItemCount);
+                var (ms, rmse, cpu) = RunDriver(driver, trainFile, testFile, rank, lambda, threads, train.UserCount, train.ItemCount);
                 peer.Add(ms);
+                peerCpu.Add(cpu);
                 peerRmse = rmse;
             }
         }
         double oursMs = Median(ours), peerMs = peer.Count > 0 ? Median(peer) : double.NaN;
-        Console.WriteLine($"{rank,4} {lambda,5} {threads,4} {oursMs,9:F1} {peerMs,9:F1} {oursMs / peerMs,10:F2}x {oursRmse,10:F4} {peerRmse,11:F4}{suffix}");
+        double oursC = Median(oursCpu), peerC = peerCpu.Count > 0 ? Median(peerCpu) : double.NaN;
+        Console.WriteLine($"{rank,4} {lambda,5} {threads,4} {oursMs,9:F1} {peerMs,9:F1} {oursMs / peerMs,10:F2}x {oursC,9:F1} {peerC,10:F1} {oursC / peerC,9:F2}x {oursRmse,10:F4} {peerRmse,11:F4}{suffix}");
         return oursMs;
     }
 
-    private static (double Ms, double Rmse) RunDriver(string driver, string train, string test, int rank, double lambda, int threads, int users, int items)
+    private static (double Ms, double Rmse, double CpuMs) RunDriver(string driver, string train, string test, int rank, double lambda, int threads, int users, int items)
     {
         var psi = new ProcessStartInfo(driver) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new object[] { train, test, rank, lambda, 0.1, 20, threads, 1, users, items })
@@ -102,7 +112,8 @@ internal static class LibmfComparison
         p.WaitForExit();
         _ = stdout.Result;
         var line = err.Split('\n').First(l => l.StartsWith("libmf ", StringComparison.Ordinal)).Split(' ');
-        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture));
+        return (double.Parse(line[1], CultureInfo.InvariantCulture), double.Parse(line[2], CultureInfo.InvariantCulture),
+            line.Length > 3 ? double.Parse(line[3], CultureInfo.InvariantCulture) : double.NaN);
     }
 
     private static void Write(InteractionData d, string path)
