@@ -55,6 +55,7 @@ internal static unsafe class SgdKernel
         float lr = s.LearningRate, lam = s.Lambda, mean = s.Mean, inverseRank = s.InverseRank;
         bool useBiases = s.UseBiases, nonNegative = s.NonNegative;
         TV lambda = TL.Broadcast(lam);
+        var negLr = Vector128.Create(-lr);
         double loss = 0;
         fixed (int* pu = users, pi = items)
         fixed (float* pr = labels)
@@ -71,8 +72,10 @@ internal static unsafe class SgdKernel
                 float e = pr[r] - predicted;
                 loss += e * e;
                 TV negE = TL.Broadcast(-e);
-                TV stepP = TL.Broadcast(-lr / MathF.Sqrt(userG[u]));
-                TV stepQ = TL.Broadcast(-lr / MathF.Sqrt(itemG[i]));
+                // The four step sizes −η/√G in one vector square root and division (exact, as four scalar ones).
+                var steps = negLr / Vector128.Sqrt(Vector128.Create(userG[u], itemG[i], userBiasG[u], itemBiasG[i]));
+                TV stepP = TL.Broadcast(steps.GetElement(0));
+                TV stepQ = TL.Broadcast(steps.GetElement(1));
                 TV sumP = default, sumQ = default;
                 for (int d = 0; d < stride; d += w)
                 {
@@ -96,8 +99,8 @@ internal static unsafe class SgdKernel
                 if (useBiases)
                 {
                     float gbu = lam * userBias[u] - e, gbi = lam * itemBias[i] - e;
-                    userBias[u] -= lr / MathF.Sqrt(userBiasG[u]) * gbu;
-                    itemBias[i] -= lr / MathF.Sqrt(itemBiasG[i]) * gbi;
+                    userBias[u] += steps.GetElement(2) * gbu;
+                    itemBias[i] += steps.GetElement(3) * gbi;
                     userBiasG[u] += gbu * gbu;
                     itemBiasG[i] += gbi * gbi;
                 }
