@@ -140,7 +140,10 @@ internal sealed class TwoTowerTrainer
     private void Step()
     {
         foreach (var table in _sink.Tables.ToList())
-            _tableOptimizers[table].StepSparse(table.Weights, _sink.Merged(table)!);
+        {
+            if (_options.DenseEmbeddingUpdates) _tableOptimizers[table].Step(table.Weights, _sink.Dense(table));
+            else _tableOptimizers[table].StepSparse(table.Weights, _sink.Merged(table)!);
+        }
         foreach (var (p, optimizer) in _denseOptimizers) p.Step(optimizer);
     }
 
@@ -172,7 +175,7 @@ internal sealed class TwoTowerTrainer
         bool inBatch = options.Loss == TwoTowerLoss.InBatchSoftmax;
         var frequency = inBatch ? ItemDistribution.Popularity(counts, 1.0) : null;
         var shared = options.SharedNegatives > 0 ? ItemDistribution.Popularity(counts, options.SamplingExponent) : null;
-        return new BatchCandidateSampler(frequency, shared, options.SharedNegatives, inBatch, removeAccidentalHits: true,
+        return new BatchCandidateSampler(frequency, shared, options.SharedNegatives, inBatch, options.RemoveAccidentalHits,
             options.MaskTrainingHistory ? network.TrainingHistory : null);
     }
 }
