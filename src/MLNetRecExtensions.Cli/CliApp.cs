@@ -24,7 +24,7 @@ internal static class CliApp
                     return CompareCommand.Run(args.Skip(1).ToArray());
                 case "score":
                     if (args.Skip(1).Any(a => a is "-h" or "--help")) { Console.WriteLine(ScoreCommand.Usage); return 0; }
-                    return ScoreCommand.Run(args.Skip(1).ToArray());
+                    return ScoreCommand.Run(args.Skip(1).ToArray(), error);
                 default:
                     throw new UsageException($"unknown command '{args[0]}'; {Usage}");
             }
@@ -34,8 +34,10 @@ internal static class CliApp
             error.WriteLine($"mlnet-rec: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or ArgumentException
+                                      or InvalidOperationException or IOException or UnauthorizedAccessException or FormatException)
         {
+            // Bad data, a diverged training run, an unwritable path: one line naming the cause, never a stack trace.
             error.WriteLine($"mlnet-rec: {e.Message}");
             return 1;
         }

@@ -15,9 +15,17 @@ internal static class CompareCommand
         var ml = new MLContext(arguments.Seed);
 
         AnsiConsole.MarkupLine($"[bold]mlnet-rec compare[/] — dataset [cyan]{Markup.Escape(arguments.Dataset.ToString())}[/], split [cyan]{arguments.Split}[/], k={arguments.K}, seed={arguments.Seed}");
-        var dataset = LoadedDataset.Load(arguments.Dataset, arguments.Seed);
+        // The output directory is created (or fails) before any training.
+        Directory.CreateDirectory(arguments.OutputDirectory);
+        var load = arguments.LoadOptions ?? new Data.InteractionLoadOptions();
+        load.Warnings ??= w => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
+        var dataset = LoadedDataset.Load(arguments.Dataset, arguments.Seed, load);
         var split = dataset.Split(arguments.Split, arguments.Seed);
         AnsiConsole.MarkupLine($"Loaded {Markup.Escape(dataset.Name)}: train {split.Train.Count:N0} rows, test {split.Test.Count:N0} rows.");
+        if (!dataset.HasRatings)
+            AnsiConsole.MarkupLine("[yellow]note:[/] every label is the same (implicit feedback), so the rating model (MF explicit) and RMSE/MAE are left out.");
+        if (arguments.K > split.Train.ItemCount)
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] --k {arguments.K} is larger than the catalog ({split.Train.ItemCount:N0} items); see the leaderboard's note.");
 
         var comparison = ComparisonModels.Create(ml, dataset, arguments.Seed,
             line => AnsiConsole.MarkupLine($"[grey]      {Markup.Escape(line)}[/]"));
@@ -38,8 +46,8 @@ internal static class CompareCommand
         foreach (var h in board.Headers) table.AddColumn(new TableColumn(Markup.Escape(h)) { Alignment = h == "Model" ? Justify.Left : Justify.Right });
         foreach (var row in board.Rows) table.AddRow(row.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
+        foreach (var w in board.Warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
 
-        Directory.CreateDirectory(arguments.OutputDirectory);
         var markdownPath = Path.Combine(arguments.OutputDirectory, "leaderboard.md");
         var chartPath = Path.Combine(arguments.OutputDirectory, "leaderboard.png");
         File.WriteAllText(markdownPath, board.ToMarkdown());

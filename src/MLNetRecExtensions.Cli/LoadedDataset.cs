@@ -15,19 +15,19 @@ internal sealed record LoadedDataset(string Name, InteractionData Interactions, 
         }
     }
 
-    public static LoadedDataset Load(DatasetSpec spec, int seed) => spec.Kind switch
+    public static LoadedDataset Load(DatasetSpec spec, int seed, InteractionLoadOptions? options = null) => spec.Kind switch
     {
         "synthetic" => FromSynthetic(seed),
-        "movielens-100k" => FromMovieLens100K(spec.Path!),
-        "movielens-1m" => new LoadedDataset($"MovieLens 1M ({spec.Path})", InteractionLoaders.ReadMovieLens1M(spec.Path!), null),
-        "csv" => new LoadedDataset($"CSV ({spec.Path})", InteractionLoaders.ReadMlNetTutorialCsv(spec.Path!), null),
+        "movielens-100k" => FromMovieLens100K(spec.Path!, options),
+        "movielens-1m" => new LoadedDataset($"MovieLens 1M ({spec.Path})", InteractionLoaders.ReadMovieLens1M(spec.Path!, options), null),
+        "csv" => new LoadedDataset($"CSV ({spec.Path})", InteractionLoaders.ReadMlNetTutorialCsv(spec.Path!, options), null),
         _ => throw new UsageException($"unknown dataset kind '{spec.Kind}'"),
     };
 
     // u.user and u.item beside u.data add demographics and genres for feature-aware models.
-    private static LoadedDataset FromMovieLens100K(string path)
+    private static LoadedDataset FromMovieLens100K(string path, InteractionLoadOptions? options)
     {
-        var data = InteractionLoaders.ReadMovieLens100K(path);
+        var data = InteractionLoaders.ReadMovieLens100K(path, options);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string users = Path.Combine(dir, "u.user"), items = Path.Combine(dir, "u.item");
         var side = File.Exists(users) && File.Exists(items) ? MovieLensSideFeatures.Read(users, items, data) : null;

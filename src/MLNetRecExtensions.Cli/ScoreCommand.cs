@@ -1,20 +1,24 @@
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetRecExtensions.Persistence;
 
 namespace MLNetRecExtensions.Cli;
 
 /// <summary>
 /// <c>mlnet-rec score --model MODEL.zip --input ROWS.tsv [--output SCORES.tsv]</c>: loads a model saved with
 /// <c>mlContext.Model.Save</c>, reads tab-separated rows with a header naming the model's input columns, and writes
-/// the input columns plus <c>Score</c> (round-trip float text, so scores can be compared bit for bit).
+/// one <c>Score</c> per row (round-trip float text, so scores can be compared bit for bit). Everything is checked
+/// before scoring: the output directory, the model file ("not a model file" with the path), the header against the
+/// model's input columns, every row (unparsable rows are listed by line), and that the model has a Single Score.
 /// </summary>
 internal static class ScoreCommand
 {
     public const string Usage = "usage: mlnet-rec score --model MODEL.zip --input ROWS.tsv [--output SCORES.tsv]";
 
-    public static int Run(IReadOnlyList<string> args)
+    public static int Run(IReadOnlyList<string> args, TextWriter? error = null)
     {
+        error ??= Console.Error;
         string? model = null, input = null, output = null;
         for (int a = 0; a < args.Count; a++)
         {
@@ -31,36 +35,42 @@ internal static class ScoreCommand
         if (model == null || input == null) throw new UsageException($"--model and --input are required; {Usage}");
         if (!File.Exists(model)) throw new UsageException($"--model: file not found: {model}");
         if (!File.Exists(input)) throw new UsageException($"--input: file not found: {input}");
+        if (output != null) CheckOutput(output);
 
         var ml = new MLContext(0);
-        var transformer = ml.Model.Load(model, out var inputSchema);
-        var header = File.ReadLines(input).FirstOrDefault() ?? throw new InvalidDataException($"{input} is empty.");
-        var names = header.Split('\t');
-        // Columns of the training schema that the file lacks (e.g. the label) are left out; Transform names any the
-        // model really needs.
-        var columns = inputSchema.Where(c => !c.IsHidden && names.Contains(c.Name))
-            .Select(c => LoaderColumn(c, Array.IndexOf(names, c.Name))).ToArray();
-        var rows = ml.Data.CreateTextLoader(columns, separatorChar: '\t', hasHeader: true).Load(input);
-        var scored = transformer.Transform(rows);
-        var scores = scored.GetColumn<float>("Score").ToArray();
+        var transformer = RecModelFile.LoadModel(ml, model, out var inputSchema);
+        var rows = ScoreInput.Read(ml, input, model, inputSchema);
+        DataViewSchema outputSchema;
+        try
+        {
+            outputSchema = transformer.GetOutputSchema(rows.Rows.Schema);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException(
+                $"'{model}' cannot score '{input}': {e.Message.TrimEnd('.')}. The model expects the columns {ScoreInput.Expected(inputSchema)}; " +
+                $"the header of '{input}' has {string.Join(", ", File.ReadLines(input).First().Split('\t').Select(h => $"'{h}'"))}. " +
+                "Name the columns the model needs in a tab-separated header.", e);
+        }
+        var score = outputSchema.GetColumnOrNull("Score");
+        if (score is not { Type: NumberDataViewType t } || t != NumberDataViewType.Single)
+            throw new InvalidDataException(score == null
+                ? $"'{model}' adds no 'Score' column; score writes one Single Score per row (recommender, regression and binary-classification models)."
+                : $"'{model}' has a 'Score' column of type {score.Value.Type}, not Single: it looks like a multiclass model (one score per class). " +
+                  "score writes one Single Score per row and works with recommender, regression and binary-classification models.");
 
+        foreach (var w in rows.Warnings) error.WriteLine($"mlnet-rec: warning: {w}");
+        var scores = transformer.Transform(rows.Rows).GetColumn<float>(score.Value.Name).ToArray();
         using var writer = output == null ? Console.Out : new StreamWriter(output);
         writer.WriteLine("Score");
         foreach (var s in scores) writer.WriteLine(s.ToString("R", CultureInfo.InvariantCulture));
         return 0;
     }
 
-    private static TextLoader.Column LoaderColumn(DataViewSchema.Column column, int index) =>
-        column.Type switch
-        {
-            KeyDataViewType key => new TextLoader.Column(column.Name, DataKind.UInt32, [new TextLoader.Range(index)], new KeyCount(key.Count)),
-            TextDataViewType => new TextLoader.Column(column.Name, DataKind.String, index),
-            BooleanDataViewType => new TextLoader.Column(column.Name, DataKind.Boolean, index),
-            NumberDataViewType n when n.RawType == typeof(float) => new TextLoader.Column(column.Name, DataKind.Single, index),
-            NumberDataViewType n when n.RawType == typeof(double) => new TextLoader.Column(column.Name, DataKind.Double, index),
-            NumberDataViewType n when n.RawType == typeof(int) => new TextLoader.Column(column.Name, DataKind.Int32, index),
-            NumberDataViewType n when n.RawType == typeof(long) => new TextLoader.Column(column.Name, DataKind.Int64, index),
-            NumberDataViewType n when n.RawType == typeof(uint) => new TextLoader.Column(column.Name, DataKind.UInt32, index),
-            _ => throw new InvalidDataException($"Input column '{column.Name}' of type {column.Type} cannot be read from text."),
-        };
+    private static void CheckOutput(string output)
+    {
+        if (Directory.Exists(output)) throw new UsageException($"--output: '{output}' is a directory; give a file path such as {Path.Combine(output, "scores.tsv")}");
+        var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        if (!Directory.Exists(directory)) throw new UsageException($"--output: the directory '{directory}' does not exist; create it first or choose another path");
+    }
 }

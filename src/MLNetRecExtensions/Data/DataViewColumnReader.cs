@@ -22,9 +22,9 @@ internal static class DataViewColumnReader
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The column is missing or of an unsupported type.</exception>
     /// <exception cref="InvalidDataException">A key column holds the missing key 0.</exception>
-    public static (int[] Groups, int GroupCount) ReadGroups(IDataView data, string column)
+    public static (int[] Groups, int GroupCount) ReadGroups(IDataView data, string column, string role = "user")
     {
-        var col = SchemaChecks.RequireColumn(data.Schema, column, "user");
+        var col = SchemaChecks.RequireColumn(data.Schema, column, role);
         var groups = new List<int>();
         using var cursor = data.GetRowCursor([col]);
         if (col.Type is KeyDataViewType key && key.RawType == typeof(uint) && key.Count is > 0 and <= int.MaxValue)
@@ -34,7 +34,7 @@ internal static class DataViewColumnReader
             while (cursor.MoveNext())
             {
                 get(ref v);
-                if (v == 0) throw new InvalidDataException($"Row {groups.Count}: the user column '{column}' holds the missing key 0; filter out or map unknown users before splitting.");
+                if (v == 0) throw new InvalidDataException($"Row {groups.Count}: the {role} column '{column}' holds the missing key 0; filter out or map unknown {role}s before splitting.");
                 groups.Add((int)v - 1);
             }
             return (groups.ToArray(), (int)key.Count);
@@ -65,8 +65,8 @@ internal static class DataViewColumnReader
             }
             return (groups.ToArray(), Math.Max(index.Count, 1));
         }
-        throw new ArgumentOutOfRangeException("user",
-            $"The user column '{column}' should be a UInt32 key, numeric or text column, but is {col.Type}.");
+        throw new ArgumentOutOfRangeException(role,
+            $"The {role} column '{column}' should be a UInt32 key, numeric or text column, but is {col.Type}.");
     }
 
     /// <summary>The timestamp of every row as seconds.</summary>

@@ -23,8 +23,12 @@ internal static class DelimitedInteractionReader
     /// <param name="itemColumn">Item column.</param>
     /// <param name="ratingColumn">Rating column, or null for implicit labels of 1.</param>
     /// <param name="timestampColumn">Timestamp column, or null.</param>
+    /// <param name="options">The caller's checks, or null for the format's defaults.</param>
+    /// <param name="formatRange">The format's rating scale (null: check the data's own scale instead).</param>
+    /// <param name="formatDuplicates">The format's duplicate policy when <paramref name="options"/> sets none.</param>
     public static InteractionData Read(string path, string separator, bool hasHeader, string[]? fixedNames,
-        string userColumn, string itemColumn, string? ratingColumn, string? timestampColumn)
+        string userColumn, string itemColumn, string? ratingColumn, string? timestampColumn,
+        InteractionLoadOptions? options, RatingRange? formatRange, DuplicatePolicy formatDuplicates)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
@@ -43,10 +47,12 @@ internal static class DelimitedInteractionReader
         Range[] ranges = [];
         string? headerLine = null;
         int lineNumber = 0;
+        var range = options?.RatingRange ?? formatRange;
+        string rangeSource = options?.RatingRange != null ? "declared in InteractionLoadOptions.RatingRange" : "the format's scale";
 
-        using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var reader = new StreamReader(path, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         string? line;
-        while ((line = reader.ReadLine()) != null)
+        while ((line = ReadLine(reader, path)) != null)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -90,7 +96,7 @@ internal static class DelimitedInteractionReader
 
             userIdx.Add(users.IndexOf(RequireId(path, lineNumber, line, span[ranges[user.Index]], user)));
             itemIdx.Add(items.IndexOf(RequireId(path, lineNumber, line, span[ranges[item.Index]], item)));
-            labels.Add(ratingColumn == null ? 1f : ParseRating(path, lineNumber, line, span[ranges[rating.Index]], rating));
+            labels.Add(ratingColumn == null ? 1f : ParseRating(path, lineNumber, line, span[ranges[rating.Index]], rating, range, rangeSource));
             times?.Add(ParseTime(path, lineNumber, line, span[ranges[time.Index]], time));
         }
 
@@ -99,8 +105,27 @@ internal static class DelimitedInteractionReader
                 ? $"Interactions file '{path}' has a header but no data rows."
                 : $"Interactions file '{path}' is empty: it has no data rows.");
 
-        return new InteractionData(users.Count, items.Count, userIdx.ToArray(), itemIdx.ToArray(), labels.ToArray(),
-            times?.ToArray(), users.ToArray(), items.ToArray());
+        var labelArray = labels.ToArray();
+        if (ratingColumn != null && range == null) InteractionFileChecks.CheckRatingScale(path, hasHeader, labelArray);
+        var userIds = users.ToArray();
+        var itemIds = items.ToArray();
+        var (u, i, l, t) = InteractionFileChecks.ApplyDuplicates(path, hasHeader, userIdx.ToArray(), itemIdx.ToArray(), labelArray,
+            times?.ToArray(), users.Count, userIds, itemIds, options?.Duplicates ?? formatDuplicates, options?.Warnings);
+        return new InteractionData(users.Count, items.Count, u, i, l, t, userIds, itemIds);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string? ReadLine(StreamReader reader, string path)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw InteractionFileChecks.InvalidUtf8(path, e);
+        }
     }
 
     /// <summary>A resolved column reference: its field position and how messages call it.</summary>
@@ -149,13 +174,18 @@ internal static class DelimitedInteractionReader
         return field;
     }
 
-    private static float ParseRating(string path, int lineNumber, string line, ReadOnlySpan<char> field, Binding column)
+    private static float ParseRating(string path, int lineNumber, string line, ReadOnlySpan<char> field, Binding column,
+        RatingRange? range, string rangeSource)
     {
         field = field.Trim();
         if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
             throw Bad(path, lineNumber, line, $"the {column.Display} holds \"{field}\", which is not a number");
         if (!float.IsFinite(value))
             throw Bad(path, lineNumber, line, $"the {column.Display} holds \"{field}\"; ratings must be finite numbers (no NaN or Infinity)");
+        if (range != null && !range.Contains(value))
+            throw Bad(path, lineNumber, line,
+                $"the {column.Display} holds \"{field}\", outside the accepted ratings {range} ({rangeSource}); fix the line, or if the file " +
+                "uses another scale set InteractionLoadOptions.RatingRange (CLI: --rating-range MIN:MAX)");
         return value;
     }
 

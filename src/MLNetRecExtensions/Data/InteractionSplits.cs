@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLNetRecExtensions.Data;
 
 /// <summary>
@@ -6,6 +8,12 @@ namespace MLNetRecExtensions.Data;
 /// Both forms apply the same rule to the same rows, so they select identical rows; each part keeps the input's
 /// row order. Deterministic for a fixed seed.
 /// </summary>
+/// <remarks>
+/// Every copy of a repeated (user, item) pair goes to the same side: the rules below decide per distinct pair (its
+/// first row; for the time-based rules its latest time), so repeats never leak from train into test. Without repeats
+/// this is the per-row rule. A split that would leave train or test empty throws <see cref="InvalidDataException"/>
+/// saying how much data the rule needs and what the data has (e.g. a single item, or users with too few items).
+/// </remarks>
 public static partial class InteractionSplits
 {
     /// <summary>
@@ -17,21 +25,48 @@ public static partial class InteractionSplits
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(testFraction, nameof(testFraction));
-        return Apply(data, SplitMasks.Random(data.Count, testFraction, seed));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.Random(pairs.Count, testFraction, seed));
+        return Apply(data, mask, pairs, "random", string.Create(CultureInfo.InvariantCulture,
+            $"It sends round({testFraction}·pairs) distinct (user, item) pairs to test, so it needs at least {Math.Ceiling(0.5 / testFraction)} distinct pairs and more than one."));
     }
 
     /// <summary>
-    /// Per-user stratified split with the semantics of Microsoft Recommenders' <c>python_stratified_split</c>: each
-    /// user's rows are shuffled (one generator seeded with <paramref name="seed"/>, users taken in index order) and
-    /// the row at 0-based position p of the user's n rows goes to train when p / n &lt; <paramref name="trainRatio"/>.
-    /// So every user gets ceil(trainRatio·n) train rows and keeps at least one; e.g. 4 rows at 0.75 → 3 train, 1 test.
+    /// Per-user stratified split: each user's rows are shuffled (one <see cref="System.Random"/> seeded with
+    /// <paramref name="seed"/>, users taken in index order) and the row at 0-based position p of the user's n rows
+    /// goes to train when p / n &lt; <paramref name="trainRatio"/>. So every user gets ceil(trainRatio·n) train rows and
+    /// keeps at least one; e.g. 4 rows at 0.75 → 3 train, 1 test. This is the protocol of Microsoft Recommenders'
+    /// <c>python_stratified_split</c> up to the random draws and the rounding; for its exact rows use
+    /// <see cref="RecommendersStratifiedByUser(InteractionData, double, int)"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainRatio"/> is not in (0, 1).</exception>
     public static InteractionSplit StratifiedByUser(InteractionData data, double trainRatio = 0.75, int seed = 42)
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(trainRatio, nameof(trainRatio));
-        return Apply(data, SplitMasks.Stratified(data.Users, data.UserCount, trainRatio, seed));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.Stratified(pairs.Gather(data.Users), data.UserCount, trainRatio, seed));
+        return Apply(data, mask, pairs, "stratified", StratifiedNeed(trainRatio));
+    }
+
+    /// <summary>
+    /// Microsoft Recommenders' <c>python_stratified_split(data, ratio=trainRatio, seed=seed)</c> row for row (same
+    /// rows in train and test as the Python function on the same file): numpy's <c>RandomState(seed)</c>
+    /// (MT19937, <c>genrand_res53</c>) draws one number per row in row order, each user's rows are stably sorted by
+    /// their draw, and the first round(trainRatio·n) of the user's n rows (midpoint to even) go to train. So a user
+    /// with 1 row keeps it in train, 2 rows at 0.75 → 2 train, 6 rows → 4 train (4.5 rounds to 4). Unlike the Python
+    /// function, copies of a repeated (user, item) pair all follow the pair's first row (identical rows when nothing repeats).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="trainRatio"/> is not in (0, 1), or <paramref name="seed"/> is negative.</exception>
+    public static InteractionSplit RecommendersStratifiedByUser(InteractionData data, double trainRatio = 0.75, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        CheckFraction(trainRatio, nameof(trainRatio));
+        ArgumentOutOfRangeException.ThrowIfNegative(seed);
+        // Decided per row as in Python (so the rows match exactly); a repeated pair then follows its first row.
+        var pairs = Pairs(data);
+        var mask = pairs.Unify(SplitMasks.RecommendersStratified(data.Users, data.UserCount, trainRatio, (uint)seed));
+        return Apply(data, mask, pairs, "Recommenders stratified", RecommendersNeed(trainRatio));
     }
 
     /// <summary>
@@ -45,7 +80,9 @@ public static partial class InteractionSplits
         ArgumentNullException.ThrowIfNull(data);
         CheckLastN(lastN);
         var times = RequireTimestamps(data);
-        return Apply(data, SplitMasks.TemporalLast(data.Users, data.UserCount, times, n => n > lastN ? lastN : 0));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.TemporalLast(pairs.Gather(data.Users), data.UserCount, pairs.Latest(times), n => n > lastN ? lastN : 0));
+        return Apply(data, mask, pairs, "temporal (last N per user)", TemporalNeed(lastN));
     }
 
     /// <summary>
@@ -61,7 +98,9 @@ public static partial class InteractionSplits
         ArgumentNullException.ThrowIfNull(data);
         CheckFraction(testFraction, nameof(testFraction));
         var times = RequireTimestamps(data);
-        return Apply(data, SplitMasks.TemporalLast(data.Users, data.UserCount, times, n => FractionTestCount(n, testFraction)));
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.TemporalLast(pairs.Gather(data.Users), data.UserCount, pairs.Latest(times), n => FractionTestCount(n, testFraction)));
+        return Apply(data, mask, pairs, "temporal (fraction per user)", FractionNeed(testFraction));
     }
 
     /// <summary>Global temporal split: rows with timestamp &lt; <paramref name="cutTime"/> go to train, the rest to test.</summary>
@@ -71,8 +110,29 @@ public static partial class InteractionSplits
     {
         ArgumentNullException.ThrowIfNull(data);
         if (double.IsNaN(cutTime)) throw new ArgumentOutOfRangeException(nameof(cutTime), cutTime, "The cut time is NaN; pass a time in the data's unit (seconds).");
-        return Apply(data, SplitMasks.TimeCut(RequireTimestamps(data), cutTime));
+        var times = RequireTimestamps(data);
+        var pairs = Pairs(data);
+        var mask = pairs.Expand(SplitMasks.TimeCut(pairs.Latest(times), cutTime));
+        return Apply(data, mask, pairs, "global time cut", TimeCutNeed(cutTime, times));
     }
+
+    private static PairGroups Pairs(InteractionData data) => PairGroups.Build(data.Users, data.Items, data.UserCount);
+
+    private static string StratifiedNeed(double trainRatio) => string.Create(CultureInfo.InvariantCulture,
+        $"Each user keeps ceil({trainRatio}·n) of its n distinct items for training, so at least one user needs {SplitRequirements.MinimumPerUser(n => SplitRequirements.StratifiedTestCount(n, trainRatio))} or more distinct items.");
+
+    private static string RecommendersNeed(double trainRatio) => string.Create(CultureInfo.InvariantCulture,
+        $"Each user keeps round({trainRatio}·n) of its n rows for training, so at least one user needs {SplitRequirements.MinimumPerUser(n => n - (int)Math.Round(trainRatio * n, MidpointRounding.ToEven))} or more rows.");
+
+    private static string TemporalNeed(int lastN) =>
+        $"Each user's {lastN} latest items go to test only when the user has more than {lastN}, so at least one user needs {lastN + 1} or more distinct items.";
+
+    private static string FractionNeed(double testFraction) => string.Create(CultureInfo.InvariantCulture,
+        $"Each user sends floor({testFraction}·n) of its n distinct items to test, so at least one user needs {SplitRequirements.MinimumPerUser(n => FractionTestCount(n, testFraction))} or more distinct items.");
+
+    private static string TimeCutNeed(double cutTime, double[] times) => times.Length == 0 ? "The data has no rows." :
+        string.Create(CultureInfo.InvariantCulture,
+            $"The cut time {cutTime} must lie inside the data's time span [{times.Min()}, {times.Max()}] so that rows fall on both sides.");
 
     internal static int FractionTestCount(int n, double testFraction)
     {
@@ -81,8 +141,9 @@ public static partial class InteractionSplits
         return Math.Min(t, n - 1);
     }
 
-    private static InteractionSplit Apply(InteractionData data, bool[] testMask)
+    private static InteractionSplit Apply(InteractionData data, bool[] testMask, PairGroups pairs, string split, string need)
     {
+        SplitRequirements.Check(testMask, split, need, () => SplitRequirements.Describe(data.Users, data.Items, data.UserCount, pairs));
         var train = new List<int>(data.Count);
         var test = new List<int>();
         for (int r = 0; r < testMask.Length; r++) (testMask[r] ? test : train).Add(r);

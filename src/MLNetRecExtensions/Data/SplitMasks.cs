@@ -39,6 +39,31 @@ internal static class SplitMasks
     }
 
     /// <summary>
+    /// Microsoft Recommenders' <c>python_stratified_split</c> row for row: one <see cref="Mt19937"/> draw
+    /// (numpy <c>RandomState(seed).random_sample()</c>) per row in row order; per group, the rows stably sorted by
+    /// their draw; the first round(trainRatio·n) (midpoint to even, as numpy's <c>round</c>) go to train.
+    /// </summary>
+    public static bool[] RecommendersStratified(int[] groups, int groupCount, double trainRatio, uint seed)
+    {
+        var rng = new Mt19937(seed);
+        var draws = new double[groups.Length];
+        for (int r = 0; r < draws.Length; r++) draws[r] = rng.NextDouble();
+        var (start, rows) = RowsByGroup(groups, groupCount);
+        var keys = new double[groups.Length];
+        var test = new bool[groups.Length];
+        for (int g = 0; g < groupCount; g++)
+        {
+            int s = start[g], n = start[g + 1] - s;
+            for (int p = s; p < s + n; p++) keys[p] = draws[rows[p]];
+            var segment = rows.AsSpan(s, n);
+            StableSortByKey(keys.AsSpan(s, n), segment);
+            int train = (int)Math.Round(trainRatio * n, MidpointRounding.ToEven);
+            for (int p = train; p < n; p++) test[segment[p]] = true;
+        }
+        return test;
+    }
+
+    /// <summary>
     /// Per group, orders the rows by (time, original row) and marks the last <c>testCount(n)</c> as test, where n is
     /// the group's row count.
     /// </summary>

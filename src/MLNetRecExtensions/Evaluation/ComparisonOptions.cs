@@ -3,7 +3,11 @@ namespace MLNetRecExtensions.Evaluation;
 /// <summary>Options of <see cref="RecommenderComparison.Run"/>.</summary>
 public sealed class ComparisonOptions
 {
-    /// <summary>Length of every recommendation list (the K of the @K metrics). Default 10.</summary>
+    /// <summary>
+    /// Length of every recommendation list (the K of the @K metrics). Default 10. A K larger than the catalog is
+    /// allowed but lists then hold every unseen item, Precision@K still divides by K, and
+    /// <see cref="Leaderboard.Warnings"/> says so.
+    /// </summary>
     public int K { get; set; } = 10;
 
     /// <summary>

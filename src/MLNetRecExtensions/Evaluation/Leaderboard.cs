@@ -7,12 +7,20 @@ namespace MLNetRecExtensions.Evaluation;
 public sealed class Leaderboard
 {
     /// <summary>Creates a leaderboard.</summary>
-    public Leaderboard(string dataset, int k, IReadOnlyList<LeaderboardEntry> entries)
+    /// <param name="dataset">Description of the data and split.</param>
+    /// <param name="k">The K of the @K metrics.</param>
+    /// <param name="entries">One entry per model.</param>
+    /// <param name="warnings">Caveats about the comparison (e.g. K larger than the catalog); default none.</param>
+    public Leaderboard(string dataset, int k, IReadOnlyList<LeaderboardEntry> entries, IReadOnlyList<string>? warnings = null)
     {
         Dataset = dataset;
         K = k;
         Entries = entries;
+        Warnings = warnings ?? [];
     }
+
+    /// <summary>Caveats about how to read the numbers (e.g. K larger than the catalog); empty when there are none.</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Description of the data and split the models were compared on.</summary>
     public string Dataset { get; }
@@ -64,6 +72,7 @@ public sealed class Leaderboard
         sb.AppendLine($"# Leaderboard — {Dataset}").AppendLine();
         var users = Entries.Count > 0 ? Entries[0].Ranking.UsersEvaluated : 0;
         sb.AppendLine($"Top-{K} against the full catalog, training items excluded; {users} users evaluated.").AppendLine();
+        foreach (var w in Warnings) sb.AppendLine($"> Warning: {w}").AppendLine();
         sb.Append(TableText.Markdown(Headers, Rows));
         return sb.ToString();
     }

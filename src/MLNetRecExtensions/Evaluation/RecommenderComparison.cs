@@ -67,6 +67,8 @@ public sealed class RecommenderComparison
     /// <param name="dataset">Description of the data shown in the leaderboard.</param>
     /// <param name="options">K, group labels, progress.</param>
     /// <exception cref="InvalidOperationException">No model was added, or a model's output has no <c>Single</c> <c>Score</c>.</exception>
+    /// <exception cref="InvalidDataException">The split cannot be evaluated: train or test is empty, or the catalog has a
+    /// single item (the message names the cause and what is needed).</exception>
     public Leaderboard Run(InteractionSplit split, string dataset, ComparisonOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(split);
@@ -77,6 +79,7 @@ public sealed class RecommenderComparison
             throw new ArgumentException("Train and test must share the same user and item key spaces.", nameof(split));
         if (options.ItemGroups != null && options.ItemGroups.Length != split.Train.ItemCount)
             throw new ArgumentException($"{nameof(ComparisonOptions.ItemGroups)} has {options.ItemGroups.Length} entries for {split.Train.ItemCount} items.", nameof(options));
+        var warnings = ComparisonChecks.Check(split, options.K);
 
         Func<InteractionData, IDataView> toView = options.DataViewFactory ?? (d => d.ToDataView(_mlContext));
         var trainView = toView(split.Train);
@@ -120,7 +123,7 @@ public sealed class RecommenderComparison
             entries.Add(new LeaderboardEntry(name, ranking, rating, fitSeconds, microsPerUser, path));
             Report("done");
         }
-        return new Leaderboard(dataset, options.K, entries);
+        return new Leaderboard(dataset, options.K, entries, warnings);
     }
 
     /// <summary>The transformer itself or the last element of a chain that implements <see cref="IEmbeddingModel"/>.</summary>
@@ -150,55 +153,12 @@ public sealed class RecommenderComparison
     private static int[]?[] RankByPairScores(ITransformer model, int[] users, UserItemMatrix seen, int k, int batchUsers,
         Func<InteractionData, IDataView> toView)
     {
+        var result = Recommendation.PairScoreRanking.Rank(model, users, seen.UserCount, seen.ItemCount, k, seen, batchUsers, toView);
         var ranked = new int[]?[seen.UserCount];
-        int itemCount = seen.ItemCount;
-        for (int start = 0; start < users.Length; start += Math.Max(1, batchUsers))
-        {
-            var batch = users.AsSpan(start, Math.Min(Math.Max(1, batchUsers), users.Length - start)).ToArray();
-            var pairUsers = new List<int>();
-            var pairItems = new List<int>();
-            foreach (var u in batch)
-                for (int i = 0; i < itemCount; i++)
-                    if (!seen.Contains(u, i)) { pairUsers.Add(u); pairItems.Add(i); }
-            if (pairUsers.Count == 0) continue;
-            var pairs = new InteractionData(seen.UserCount, itemCount, pairUsers.ToArray(), pairItems.ToArray(), new float[pairUsers.Count]);
-            var scores = ReadScores(model.Transform(toView(pairs)));
-            int p = 0;
-            foreach (var u in batch)
-            {
-                int first = p;
-                while (p < pairUsers.Count && pairUsers[p] == u) p++;
-                ranked[u] = TopK.Select(pairItems, scores, first, p - first, k);
-            }
-        }
+        for (int q = 0; q < users.Length; q++) ranked[users[q]] = result.ItemsOf(q).ToArray();
         return ranked;
     }
 
-    private static float[] ReadScores(IDataView scored)
-    {
-        var column = scored.Schema.GetColumnOrNull(InteractionColumns.Score);
-        if (column is not { Type: NumberDataViewType t } || t != NumberDataViewType.Single)
-            throw new InvalidOperationException($"The model's output has no Single column '{InteractionColumns.Score}'; every compared model must add one.");
-        return scored.GetColumn<float>(column.Value).ToArray();
-    }
-
     private static RatingReport EvaluateRatings(ITransformer model, IDataView test, float[] labels) =>
-        RatingEvaluator.Evaluate(ReadScores(model.Transform(test)), labels);
-
-    /// <summary>Selects the k best candidates by score (descending; ties: lower item index first; NaN last).</summary>
-    private static class TopK
-    {
-        public static int[] Select(List<int> items, float[] scores, int offset, int count, int k)
-        {
-            var order = Enumerable.Range(offset, count).ToArray();
-            Array.Sort(order, (x, y) =>
-            {
-                float sx = float.IsNaN(scores[x]) ? float.NegativeInfinity : scores[x];
-                float sy = float.IsNaN(scores[y]) ? float.NegativeInfinity : scores[y];
-                int c = sy.CompareTo(sx);
-                return c != 0 ? c : items[x].CompareTo(items[y]);
-            });
-            return order.Take(k).Select(x => items[x]).ToArray();
-        }
-    }
+        RatingEvaluator.Evaluate(Recommendation.PairScoreRanking.ReadScores(model.Transform(test)), labels);
 }

@@ -117,7 +117,7 @@ public sealed class ImplicitAlsTrainer : IEstimator<MatrixFactorizationModel>
         };
         float alpha = (float)o.Alpha;
         using var monitor = new TrainingMonitor(_mlContext, "MLNetRec.ImplicitAls", o.Progress, o.NumberOfIterations,
-            $"Use a larger Lambda (now {o.Lambda}) or a smaller Alpha (now {o.Alpha}).");
+            $"Use a larger Lambda (now {o.Lambda}) or a smaller Alpha (now {o.Alpha}), or check the labels' scale.", "Implicit ALS");
         var (users, items) = WeightedAlsTraining.Train(data, r => 1 + alpha * r, o.ApproximationRank, o.NumberOfIterations, o.Seed, settings, monitor);
         return new MatrixFactorizationModel(_mlContext, MatrixFactorizationKind.Implicit, o.MatrixRowIndexColumnName, o.MatrixColumnIndexColumnName,
             data.UserCount, data.ItemCount, o.ApproximationRank, users, items, null, null, 0, WeightedAlsTraining.Popularity(data));

@@ -9,17 +9,20 @@ namespace MLNetRecExtensions;
 /// </summary>
 public static class MatrixFactorizationCatalog
 {
-    /// <summary>Explicit-rating matrix factorization with user/item biases (SGD), as ML.NET's short overload.</summary>
+    /// <summary>
+    /// Explicit-rating matrix factorization with user/item biases (SGD), as ML.NET's short overload (same argument
+    /// order), with the column defaults of its siblings: <c>Label</c>, <c>ItemId</c>, <c>UserId</c>.
+    /// </summary>
     /// <param name="catalog">The trainer catalog.</param>
-    /// <param name="labelColumnName">Rating column (numeric).</param>
-    /// <param name="matrixColumnIndexColumnName">Item key column.</param>
-    /// <param name="matrixRowIndexColumnName">User key column.</param>
+    /// <param name="labelColumnName">Rating column (numeric). Default <c>Label</c>.</param>
+    /// <param name="matrixColumnIndexColumnName">Item key column. Default <c>ItemId</c>.</param>
+    /// <param name="matrixRowIndexColumnName">User key column. Default <c>UserId</c>.</param>
     /// <param name="approximationRank">Factor length.</param>
     /// <param name="learningRate">Initial SGD learning rate.</param>
     /// <param name="numberOfIterations">Epochs.</param>
     public static MatrixFactorizationTrainer MatrixFactorization(this RecommendersCatalog.TrainerCatalog catalog,
-        string labelColumnName, string matrixColumnIndexColumnName, string matrixRowIndexColumnName,
-        int approximationRank = 8, double learningRate = 0.1, int numberOfIterations = 20)
+        string labelColumnName = Data.InteractionColumns.Label, string matrixColumnIndexColumnName = Data.InteractionColumns.Item,
+        string matrixRowIndexColumnName = Data.InteractionColumns.User, int approximationRank = 8, double learningRate = 0.1, int numberOfIterations = 20)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return new MatrixFactorizationTrainer(catalog.Context, new MatrixFactorizationTrainer.Options

@@ -143,7 +143,8 @@ public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbe
     }
 
     /// <summary>Loads the typed model from a file written by <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>.</summary>
-    /// <exception cref="InvalidDataException">The file holds no matrix factorization state or an unknown version.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model file (empty, truncated, corrupted; the path is
+    /// named), holds no matrix factorization state or an unknown version.</exception>
     public static MatrixFactorizationModel Load(MLContext mlContext, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
@@ -152,6 +153,18 @@ public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbe
             throw new InvalidDataException($"'{path}' holds a '{entry.ModelKind}' model, not '{TypedStateKind}'.");
         if (entry.StateVersion != CurrentStateVersion)
             throw new InvalidDataException($"'{path}': matrix factorization state version {entry.StateVersion} is not supported (expected {CurrentStateVersion}).");
+        try
+        {
+            return ReadModel(mlContext, entry);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a complete model file: its matrix factorization state is truncated. Save the model again.", e);
+        }
+    }
+
+    private static MatrixFactorizationModel ReadModel(MLContext mlContext, TypedStateEntry entry)
+    {
         using var r = entry.OpenReader();
         var kind = (MatrixFactorizationKind)r.ReadInt32();
         string userColumn = r.ReadString(), itemColumn = r.ReadString();
@@ -171,7 +184,7 @@ public sealed class MatrixFactorizationModel : ChainDelegatingTransformer, IEmbe
     public static MatrixFactorizationModel Load(MLContext mlContext, string path, out ITransformer pipeline, out DataViewSchema inputSchema)
     {
         var model = Load(mlContext, path);
-        pipeline = mlContext.Model.Load(path, out inputSchema);
+        pipeline = RecModelFile.LoadModel(mlContext, path, out inputSchema);
         return model;
     }
 

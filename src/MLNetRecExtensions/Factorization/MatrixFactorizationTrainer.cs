@@ -117,7 +117,8 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
     /// <summary>Trains on <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
     /// <exception cref="InvalidDataException">The data is empty, holds a missing key or a non-finite label.</exception>
-    /// <exception cref="InvalidOperationException">Training diverged (non-finite loss).</exception>
+    /// <exception cref="InvalidOperationException">Training diverged: the loss became NaN or infinite, or exploded to more
+    /// than 100 times its value before training (the message names the iteration and what to lower).</exception>
     public MatrixFactorizationModel Fit(IDataView input) => Fit(input, null);
 
     /// <summary>Trains on <paramref name="train"/> and reports the RMSE on <paramref name="validation"/> after every iteration.</summary>
@@ -137,8 +138,11 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
                     $"Validation keys have cardinalities {valid.UserCount} users × {valid.ItemCount} items, training keys {data.UserCount} × {data.ItemCount}; map both with the same fitted MapValueToKey.");
         }
         int threads = OptionChecks.ResolveThreads(o.NumberOfThreads);
+        bool sgd = o.LossFunction == LossFunctionType.SquareLossRegression && o.Solver == SolverType.Sgd;
         using var monitor = new TrainingMonitor(_mlContext, "MLNetRec.MatrixFactorization", o.Progress, o.NumberOfIterations,
-            $"Use a smaller LearningRate (now {o.LearningRate}) or a larger Lambda (now {o.Lambda}).");
+            sgd ? $"Lower the learning rate: use a smaller LearningRate (now {o.LearningRate}, try {o.LearningRate / 10}) or a larger Lambda (now {o.Lambda})."
+                : $"Use a larger Lambda (now {o.Lambda}) or check the labels' scale.",
+            sgd ? "Matrix factorization (SGD)" : o.LossFunction == LossFunctionType.SquareLossOneClass ? "Matrix factorization (one-class ALS)" : "Matrix factorization (ALS)");
         return o.LossFunction == LossFunctionType.SquareLossOneClass
             ? FitOneClass(data, threads, monitor)
             : FitExplicit(data, valid, threads, monitor);
@@ -157,6 +161,7 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
         var random = new Random(o.Seed);
         var f = new ExplicitFactors(data.UserCount, data.ItemCount, o.ApproximationRank, mean, o.UseBiases, random);
         float lambda = (float)o.Lambda;
+        monitor.SetInitialLoss(f.Evaluate(data, lambda).Loss);
         if (o.Solver == SolverType.Sgd)
         {
             using var sgd = new ExplicitSgd(data, f, threads, random);

@@ -51,14 +51,60 @@ public static class RecModelFile
         payload.CopyTo(stream);
     }
 
+    /// <summary>
+    /// <c>mlContext.Model.Load</c> with errors that name the file: a missing file throws
+    /// <see cref="FileNotFoundException"/>; an empty, truncated or corrupted file (or one that is not a zip written by
+    /// <c>mlContext.Model.Save</c>) throws <see cref="InvalidDataException"/> saying "not a model file" with the path and
+    /// the underlying reason (ML.NET's own <see cref="FormatException"/> or zip error is the inner exception).
+    /// </summary>
+    /// <param name="mlContext">The context.</param>
+    /// <param name="path">The model file.</param>
+    /// <param name="inputSchema">The input schema the model was saved with.</param>
+    public static ITransformer LoadModel(MLContext mlContext, string path, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: '{Path.GetFullPath(path)}'. Check the path.", path);
+        if (new FileInfo(path).Length == 0) throw NotAModel(path, "the file is empty (0 bytes)", null);
+        try
+        {
+            return mlContext.Model.Load(path, out inputSchema);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or EndOfStreamException or InvalidOperationException
+                                      or ArgumentException or NotSupportedException or IOException or System.Reflection.TargetInvocationException)
+        {
+            // ML.NET creates transformers by reflection, so a damaged entry often surfaces wrapped.
+            var cause = e;
+            while (cause is System.Reflection.TargetInvocationException { InnerException: { } inner }) cause = inner;
+            throw NotAModel(path, cause.Message, e);
+        }
+    }
+
+    private static InvalidDataException NotAModel(string path, string reason, Exception? inner) => new(
+        $"'{path}' is not a model file that can be loaded: {reason.TrimEnd('.')}. Expected a .zip written by mlContext.Model.Save " +
+        "(the file may be truncated or corrupted; save the model again).", inner);
+
     /// <summary>Reads the typed-state entry of the model file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file has no typed state (it was saved by <c>mlContext.Model.Save</c>
-    /// alone), its header is damaged, or its container version is newer than this library.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip (empty, truncated, corrupted: "not a model file" with
+    /// the path), has no typed state (it was saved by <c>mlContext.Model.Save</c> alone), its header is damaged, or its
+    /// container version is newer than this library.</exception>
     public static TypedStateEntry ReadState(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}.", path);
+        try
+        {
+            return ReadStateEntry(path);
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException || (e is InvalidDataException && !e.Message.Contains(path, StringComparison.Ordinal)))
+        {
+            throw NotAModel(path, e.Message, e);
+        }
+    }
+
+    private static TypedStateEntry ReadStateEntry(string path)
+    {
         using var zip = ZipFile.OpenRead(path);
         var entry = zip.GetEntry(StateEntryName)
             ?? throw new InvalidDataException($"'{path}' has no '{StateEntryName}' entry: it was not saved by this library's Save. Load it with mlContext.Model.Load instead.");

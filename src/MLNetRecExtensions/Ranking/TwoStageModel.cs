@@ -78,12 +78,12 @@ public sealed class TwoStageModel : Evaluation.IRecommender
         _progress?.Report(new TwoStageProgress(TwoStageStage.Score, $"{table.RowCount} rows"));
         watch.Restart();
         var scores = ReadScores(Ranker, Ranker.Transform(table.ToDataView()));
-        var reranked = Rerank(users, table, scores, k);
+        var (reranked, rerankedScores) = Rerank(users, table, scores, k);
         var scoring = watch.Elapsed;
 
         var lists = new int[users.Count][];
         for (int q = 0; q < users.Count; q++) lists[q] = candidates.ItemsOf(q).ToArray();
-        return new TwoStageRecommendations(users.ToArray(), lists, reranked, generation, building, scoring);
+        return new TwoStageRecommendations(users.ToArray(), lists, reranked, rerankedScores, generation, building, scoring);
     }
 
     /// <summary>Reads the ranker's Single <c>Score</c> column, one value per row in row order.</summary>
@@ -94,14 +94,16 @@ public sealed class TwoStageModel : Evaluation.IRecommender
         return scored.GetColumn<float>(column).ToArray();
     }
 
-    private static int[][] Rerank(IReadOnlyList<int> users, PairFeatureTable table, float[] scores, int k)
+    private static (int[][] Items, float[][] Scores) Rerank(IReadOnlyList<int> users, PairFeatureTable table, float[] scores, int k)
     {
         if (scores.Length != table.RowCount)
             throw new InvalidOperationException($"The ranker returned {scores.Length} scores for {table.RowCount} rows; it must keep one output row per input row.");
         var queryOf = new Dictionary<int, int>(users.Count);
         for (int q = 0; q < users.Count; q++) queryOf[users[q]] = q;
         var result = new int[users.Count][];
+        var resultScores = new float[users.Count][];
         Array.Fill(result, []);
+        Array.Fill(resultScores, []);
         for (int g = 0; g < table.GroupCount; g++)
         {
             int start = table.GroupStarts[g], end = table.GroupStarts[g + 1];
@@ -115,9 +117,11 @@ public sealed class TwoStageModel : Evaluation.IRecommender
                 if (c == 0 && float.IsNaN(scores[x]) != float.IsNaN(scores[y])) c = float.IsNaN(scores[x]) ? 1 : -1;
                 return c != 0 ? c : x.CompareTo(y);
             });
-            result[queryOf[table.Users[start]]] = rows.Take(k).Select(r => table.Items[r]).ToArray();
+            int q = queryOf[table.Users[start]];
+            result[q] = rows.Take(k).Select(r => table.Items[r]).ToArray();
+            resultScores[q] = rows.Take(k).Select(r => scores[r]).ToArray();
         }
-        return result;
+        return (result, resultScores);
     }
 
     /// <summary>The re-ranked top <paramref name="k"/> of <see cref="Recommend(IReadOnlyList{int}, int)"/>, for the comparison harness.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLNetRecExtensions.Numerics;
 
 namespace MLNetRecExtensions.Ranking;
 
@@ -23,12 +24,16 @@ internal sealed class WideAndDeepTrainer
     public IReadOnlyList<WideAndDeepProgress> History => _history;
 
     /// <summary>Runs every epoch over <paramref name="train"/>, validating on <paramref name="validation"/> when given.</summary>
-    /// <exception cref="InvalidOperationException">The loss became NaN or infinite (the epoch is named).</exception>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite, or an epoch's mean log-loss exceeded
+    /// 100 × ln 2 (the epoch is named).</exception>
     public void Train(WideAndDeepExamples train, WideAndDeepExamples? validation)
     {
         var clock = Stopwatch.StartNew();
         var order = Enumerable.Range(0, train.Count).ToArray();
         var rng = new Random(_options.Seed);
+        var guard = new DivergenceGuard("Wide & Deep", _options.NumberOfEpochs, Advice);
+        // The reference: log-loss of predicting 0.5 for every example.
+        guard.SetInitialLoss(Math.Log(2));
         for (int epoch = 1; epoch <= _options.NumberOfEpochs; epoch++)
         {
             if (_options.Shuffle) rng.Shuffle(order);
@@ -42,9 +47,10 @@ internal sealed class WideAndDeepTrainer
                 lossSum += loss * batchWeight;
                 weightSum += batchWeight;
             }
+            double epochLoss = weightSum > 0 ? lossSum / weightSum : 0;
+            guard.Check(epoch, epochLoss);
             var (logLoss, auc) = validation != null ? Validate(validation) : (null, null);
-            Report(new WideAndDeepProgress(epoch, _options.NumberOfEpochs, weightSum > 0 ? lossSum / weightSum : 0,
-                logLoss, auc, clock.Elapsed));
+            Report(new WideAndDeepProgress(epoch, _options.NumberOfEpochs, epochLoss, logLoss, auc, clock.Elapsed));
         }
     }
 
@@ -66,9 +72,12 @@ internal sealed class WideAndDeepTrainer
         return loss;
     }
 
-    private static InvalidOperationException Diverged(int epoch, string what, Exception? inner) => new(
-        $"Wide & Deep training diverged in epoch {epoch}: {what}. " +
-        $"Lower {nameof(WideAndDeepOptions.DeepLearningRate)} or {nameof(WideAndDeepOptions.FtrlAlpha)}, or check the inputs' scale.", inner);
+    private InvalidOperationException Diverged(int epoch, string what, Exception? inner) => new(
+        $"Wide & Deep training diverged in epoch {epoch} of {_options.NumberOfEpochs}: {what}. {Advice}", inner);
+
+    private string Advice =>
+        $"Lower the learning rates: {nameof(WideAndDeepOptions.DeepLearningRate)} (now {_options.DeepLearningRate}) or " +
+        $"{nameof(WideAndDeepOptions.FtrlAlpha)} (now {_options.FtrlAlpha}), or check the inputs' scale.";
 
     /// <summary>Weighted mean log-loss and unweighted AUC of the current model on <paramref name="data"/>.</summary>
     public (double? LogLoss, double? Auc) Validate(WideAndDeepExamples data)

@@ -36,7 +36,7 @@ public sealed class TwoTowerEstimator : IEstimator<TwoTowerTransformer>
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type (the message names it).</exception>
     /// <exception cref="InvalidDataException">A key is missing (0) in the user or item column, a continuous value is NaN/infinite, or there are no rows.</exception>
-    /// <exception cref="InvalidOperationException">Training diverged (NaN or infinite loss); the message names the epoch.</exception>
+    /// <exception cref="InvalidOperationException">Training diverged (NaN or infinite loss, or an epoch loss over 100× the loss before training — possible with dot similarity; cosine similarity bounds the loss); the message names the epoch and says to lower the learning rate.</exception>
     public TwoTowerTransformer Fit(IDataView input, IDataView? validationData)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -27,6 +27,7 @@ internal sealed class TwoTowerTrainer
     private readonly Dictionary<Parameter, Optimizer> _denseOptimizers = new(ReferenceEqualityComparer.Instance);
     private readonly GradientSink _sink = new();
     private readonly Random _rng;
+    private readonly DivergenceGuard _guard;
 
     public TwoTowerTrainer(TwoTowerOptions options, TwoTowerNetwork network, TwoTowerRows rows, UserFeatureRows profiles)
     {
@@ -35,6 +36,8 @@ internal sealed class TwoTowerTrainer
         _rows = rows;
         _profiles = profiles;
         _rng = new Random(options.Seed);
+        _guard = new DivergenceGuard("Two-tower", options.NumberOfEpochs,
+            $"Lower the learning rate: use a smaller LearningRate (now {options.LearningRate}, try {options.LearningRate / 10}) or a larger Temperature (now {options.Temperature}).");
         _loss = new RetrievalLoss(options.Loss, options.Similarity, options.Temperature, options.GravityWeight, options.NumberOfThreads);
         _sampler = CreateSampler(options, network, rows);
         _catalog = Enumerable.Range(0, network.Schema.ItemCount).ToArray();
@@ -50,9 +53,13 @@ internal sealed class TwoTowerTrainer
         double best = double.NegativeInfinity;
         float[][]? bestWeights = null;
         int sinceBest = 0;
+        // The loss of one batch before any update (own generator, so training draws the same numbers) is the
+        // reference an exploding epoch loss is measured against.
+        _guard.SetInitialLoss(BatchLoss(Enumerable.Range(0, Math.Min(_options.BatchSize, _rows.Count)).ToArray(), new Random(_options.Seed), null));
         for (int epoch = 1; epoch <= _options.NumberOfEpochs; epoch++)
         {
             double loss = RunEpoch(epoch);
+            _guard.Check(epoch, loss);
             double? recall = validationMatrix == null ? null : ValidationRecall(validationMatrix);
             _options.Progress?.Report(new TwoTowerProgress(epoch, _options.NumberOfEpochs, loss, recall, watch.Elapsed));
             if (recall is not { } r || _options.EarlyStoppingPatience == 0) continue;
@@ -78,10 +85,7 @@ internal sealed class TwoTowerTrainer
         {
             var batch = order.AsSpan(start, Math.Min(_options.BatchSize, order.Length - start)).ToArray();
             float loss = BatchLoss(batch, _rng, _sink);
-            if (!float.IsFinite(loss))
-                throw new InvalidOperationException(
-                    $"Two-tower training diverged in epoch {epoch}: the batch loss is {loss}. Use a smaller LearningRate " +
-                    $"(now {_options.LearningRate}, try {_options.LearningRate / 10}) or a larger Temperature (now {_options.Temperature}).");
+            _guard.CheckFinite(epoch, loss);
             Step();
             total += loss;
             batches++;

@@ -7,13 +7,14 @@ namespace MLNetRecExtensions.Tests.Data;
 [TestClass]
 public sealed class InteractionSplitsTests
 {
-    // Labels hold the row number so a split part tells which input rows it kept.
+    // Labels hold the row number so a split part tells which input rows it kept. Every row has its own item, so no
+    // (user, item) pair repeats and the rules apply per row (repeats are covered in BadInput/Splits).
     private static InteractionData Rows(int userCount, int[] users, double[]? times = null)
     {
-        var items = users.Select((_, r) => r % 5).ToArray();
+        var items = users.Select((_, r) => r).ToArray();
         var labels = users.Select((_, r) => (float)r).ToArray();
-        return new InteractionData(userCount, 5, users, items, labels, times,
-            Enumerable.Range(0, userCount).Select(u => "u" + u).ToArray(), ["a", "b", "c", "d", "e"]);
+        return new InteractionData(userCount, users.Length, users, items, labels, times,
+            Enumerable.Range(0, userCount).Select(u => "u" + u).ToArray(), items.Select(i => "i" + i).ToArray());
     }
 
     private static int[] RowsOf(InteractionData part) => part.Labels.Select(l => (int)l).ToArray();
@@ -32,7 +33,7 @@ public sealed class InteractionSplitsTests
         CollectionAssert.AreEquivalent(Enumerable.Range(0, 8).ToArray(), RowsOf(split.Train).Concat(RowsOf(split.Test)).ToArray());
         CollectionAssert.AreEqual(RowsOf(split.Train).Order().ToArray(), RowsOf(split.Train));
         Assert.AreEqual(2, split.Test.UserCount);
-        Assert.AreEqual(5, split.Test.ItemCount);
+        Assert.AreEqual(data.ItemCount, split.Test.ItemCount);
         CollectionAssert.AreEqual(data.UserIds, split.Test.UserIds);
     }
 
@@ -124,7 +125,7 @@ public sealed class InteractionSplitsTests
         double[] times = [50, 7, 10, 3, 9, 40, 1, 20, 8, 2, 30, 6];
         return users.Select((u, r) => new SideRow
         {
-            User = u, Item = "i" + (r % 4), Rating = 1 + r % 5, Time = times[r], Genre = "g" + r, RowId = r,
+            User = u, Item = "i" + r, Rating = 1 + r % 5, Time = times[r], Genre = "g" + r, RowId = r,
         }).ToArray();
     }
 
@@ -133,7 +134,7 @@ public sealed class InteractionSplitsTests
     {
         var userIndex = new Dictionary<string, int>();
         var users = rows.Select(r => userIndex.TryGetValue(r.User, out var u) ? u : userIndex[r.User] = userIndex.Count).ToArray();
-        return new InteractionData(userIndex.Count, 4, users, rows.Select(r => int.Parse(r.Item[1..])).ToArray(),
+        return new InteractionData(userIndex.Count, rows.Length, users, rows.Select(r => int.Parse(r.Item[1..])).ToArray(),
             rows.Select(r => (float)r.RowId).ToArray(), rows.Select(r => r.Time).ToArray());
     }
 
