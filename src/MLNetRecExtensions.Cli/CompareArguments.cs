@@ -1,16 +1,13 @@
-using System.Globalization;
 using MLNetRecExtensions.Data;
+using MLNetRecExtensions.ModelSelection;
 
 namespace MLNetRecExtensions.Cli;
 
 /// <summary>Parsed arguments of <c>mlnet-rec compare</c>.</summary>
 internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K, int Seed, string OutputDirectory,
+    DataFileOptions Files, string? TrainPath, string? TestPath, IReadOnlyList<RecommenderKind>? Models,
     InteractionLoadOptions? LoadOptions = null)
 {
-    public const string Usage =
-        "usage: mlnet-rec compare [--dataset synthetic|movielens-100k:PATH|movielens-1m:PATH|csv:PATH] " +
-        "[--split random|stratified|temporal] [--k N] [--seed N] [--out DIR] [--rating-range MIN:MAX] [--duplicates error|mean|last|sum|keep]";
-
     private static readonly string[] Splits = ["random", "stratified", "temporal"];
 
     private static readonly Dictionary<string, DuplicatePolicy> DuplicatePolicies = new()
@@ -19,53 +16,54 @@ internal sealed record CompareArguments(DatasetSpec Dataset, string Split, int K
         ["sum"] = DuplicatePolicy.Sum, ["keep"] = DuplicatePolicy.KeepAll,
     };
 
+    public static readonly CommandSpec Spec = new("compare",
+        "fit several recommenders on one split and print the leaderboard side by side",
+        [
+            new("--dataset", "D", "synthetic", "synthetic | movielens-100k:PATH | movielens-1m:PATH | csv:PATH (ML.NET tutorial header) | FILE (any delimited file, see the column options)"),
+            new("--train", "FILE", "none", "training interactions: use with --test instead of --dataset and --split"),
+            new("--test", "FILE", "none", "test interactions, read with the training key mapping (unknown users/items dropped)"),
+            .. DataFileOptions.Specs,
+            new("--split", "S", "stratified", "random | stratified | temporal (ignored with --train/--test)"),
+            new("--models", "LIST", "popularity,mf,ials,twotower", $"models on the board: {ModelList.Accepted}"),
+            new("--k", "N", "10", "cut-off of the metrics"),
+            new("--seed", "N", "42", "seed of the split and the models"),
+            new("--out", "DIR", "mlnet-rec-out", "folder of leaderboard.md and leaderboard.png"),
+            new("--rating-range", "MIN:MAX", "none", "reject ratings outside the range (e.g. 1:5)"),
+            new("--duplicates", "P", "the loader's default", "repeated (user, item) rows: error | mean | last | sum | keep"),
+        ],
+        CommandSpec.FileFormats);
+
+    public static string Usage => Spec.Usage;
+
     public static CompareArguments Parse(IReadOnlyList<string> args)
     {
-        var dataset = new DatasetSpec("synthetic", null);
-        string split = "stratified", output = "mlnet-rec-out";
-        int k = 10, seed = 42;
+        var o = Spec.Parse(args);
+        var dataset = o.Get("--dataset") is { } d ? DatasetSpec.Parse(d) : new DatasetSpec("synthetic", null);
+        string split = o.Get("--split", "stratified").ToLowerInvariant();
+        if (!Splits.Contains(split)) throw new UsageException($"--split must be one of {string.Join(", ", Splits)}, got '{split}'");
+        var train = o.ExistingFile("--train");
+        var test = o.ExistingFile("--test");
+        if ((train == null) != (test == null)) throw new UsageException("--train and --test go together");
+        if (train != null && o.Has("--dataset")) throw new UsageException("give either --dataset or --train with --test, not both");
+        var models = o.Get("--models") is { } m ? ModelList.Parse(m.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)) : null;
         InteractionLoadOptions? load = null;
-        for (int a = 0; a < args.Count; a++)
+        if (o.Get("--rating-range") is { } range)
         {
-            string name = args[a];
-            string Value() => a + 1 < args.Count ? args[++a] : throw new UsageException($"option {name} needs a value");
-            switch (name)
-            {
-                case "--dataset": dataset = DatasetSpec.Parse(Value()); break;
-                case "--split":
-                    split = Value().ToLowerInvariant();
-                    if (!Splits.Contains(split)) throw new UsageException($"--split must be one of {string.Join(", ", Splits)}, got '{split}'");
-                    break;
-                case "--k": k = PositiveInt(name, Value()); break;
-                case "--seed": seed = Int(name, Value()); break;
-                case "--out": output = Value(); break;
-                case "--rating-range":
-                    string range = Value();
-                    try { (load ??= new()).RatingRange = RatingRange.Parse(range); }
-                    catch (FormatException) { throw new UsageException($"--rating-range must be MIN:MAX with MIN <= MAX (e.g. 1:5 or 0.5:5), got '{range}'"); }
-                    break;
-                case "--duplicates":
-                    string policy = Value().ToLowerInvariant();
-                    (load ??= new()).Duplicates = DuplicatePolicies.TryGetValue(policy, out var p) ? p
-                        : throw new UsageException($"--duplicates must be one of {string.Join(", ", DuplicatePolicies.Keys)}, got '{policy}'");
-                    break;
-                default: throw new UsageException($"unknown option '{name}'");
-            }
+            try { (load ??= new()).RatingRange = RatingRange.Parse(range); }
+            catch (FormatException) { throw new UsageException($"--rating-range must be MIN:MAX with MIN <= MAX (e.g. 1:5 or 0.5:5), got '{range}'"); }
         }
+        if (o.Get("--duplicates") is { } policyText)
+        {
+            string policy = policyText.ToLowerInvariant();
+            (load ??= new()).Duplicates = DuplicatePolicies.TryGetValue(policy, out var p) ? p
+                : throw new UsageException($"--duplicates must be one of {string.Join(", ", DuplicatePolicies.Keys)}, got '{policy}'");
+        }
+        string output = o.Get("--out", "mlnet-rec-out");
         // Checked before any training, so a bad output path fails in a second, not after the leaderboard is computed.
         if (File.Exists(output))
             throw new UsageException($"--out must be a directory, but '{output}' is an existing file; choose a directory (it is created when missing)");
-        return new CompareArguments(dataset, split, k, seed, output, load);
-    }
-
-    private static int Int(string option, string value) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v : throw new UsageException($"{option} must be an integer, got '{value}'");
-
-    private static int PositiveInt(string option, string value)
-    {
-        int v = Int(option, value);
-        return v >= 1 ? v : throw new UsageException($"{option} must be at least 1, got {v}");
+        return new CompareArguments(train != null ? new DatasetSpec("file", train) : dataset, split, o.Int("--k", 10, 1), o.Int("--seed", 42),
+            output, DataFileOptions.From(o), train, test, models, load);
     }
 }
 
@@ -80,7 +78,10 @@ internal sealed record DatasetSpec(string Kind, string? Path)
         int colon = text.IndexOf(':');
         string kind = colon < 0 ? text : text[..colon];
         if (!FileKinds.Contains(kind))
-            throw new UsageException($"--dataset must be synthetic, movielens-100k:PATH, movielens-1m:PATH or csv:PATH, got '{text}'");
+        {
+            if (File.Exists(text)) return new DatasetSpec("file", text);
+            throw new UsageException($"--dataset must be synthetic, movielens-100k:PATH, movielens-1m:PATH, csv:PATH or an existing FILE, got '{text}'");
+        }
         string path = colon < 0 ? "" : text[(colon + 1)..];
         if (path.Length == 0) throw new UsageException($"--dataset {kind} needs a path: {kind}:PATH");
         if (!File.Exists(path)) throw new UsageException($"--dataset {kind}: file not found: {path}");

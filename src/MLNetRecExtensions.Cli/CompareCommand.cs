@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNetRecExtensions.Data;
 using MLNetRecExtensions.Evaluation;
 using Spectre.Console;
 
@@ -19,8 +20,11 @@ internal static class CompareCommand
         Directory.CreateDirectory(arguments.OutputDirectory);
         var load = arguments.LoadOptions ?? new Data.InteractionLoadOptions();
         load.Warnings ??= w => AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(w)}");
-        var dataset = LoadedDataset.Load(arguments.Dataset, arguments.Seed, load);
-        var split = dataset.Split(arguments.Split, arguments.Seed);
+        var dataset = LoadedDataset.Load(arguments.Dataset, arguments.Seed, load, arguments.Files);
+        var split = arguments.TestPath != null
+            ? new InteractionSplit(dataset.Interactions,
+                KeyRemapping.ReadDelimited(arguments.TestPath, arguments.Files.Format(arguments.TestPath), dataset.Interactions).Interactions)
+            : dataset.Split(arguments.Split, arguments.Seed);
         AnsiConsole.MarkupLine($"Loaded {Markup.Escape(dataset.Name)}: train {split.Train.Count:N0} rows, test {split.Test.Count:N0} rows.");
         if (!dataset.HasRatings)
             AnsiConsole.MarkupLine("[yellow]note:[/] every label is the same (implicit feedback), so the rating model (MF explicit) and RMSE/MAE are left out.");
@@ -28,7 +32,7 @@ internal static class CompareCommand
             AnsiConsole.MarkupLine($"[yellow]warning:[/] --k {arguments.K} is larger than the catalog ({split.Train.ItemCount:N0} items); see the leaderboard's note.");
 
         var comparison = ComparisonModels.Create(ml, dataset, arguments.Seed,
-            line => AnsiConsole.MarkupLine($"[grey]      {Markup.Escape(line)}[/]"));
+            line => AnsiConsole.MarkupLine($"[grey]      {Markup.Escape(line)}[/]"), arguments.Models);
         var options = new ComparisonOptions
         {
             K = arguments.K,
@@ -40,7 +44,7 @@ internal static class CompareCommand
                 else if (p.Stage == "recommend") AnsiConsole.MarkupLine($"[grey][[{p.ModelIndex + 1}/{p.ModelCount}]][/] {Markup.Escape(p.Model)}: recommending top-{arguments.K}…");
             }),
         };
-        var board = comparison.Run(split, $"{dataset.Name}, {arguments.Split} split", options);
+        var board = comparison.Run(split, arguments.TestPath != null ? $"{dataset.Name}, test {Path.GetFileName(arguments.TestPath)}" : $"{dataset.Name}, {arguments.Split} split", options);
 
         var table = new Table().Title($"Leaderboard (top-{board.K}, seen items excluded)");
         foreach (var h in board.Headers) table.AddColumn(new TableColumn(Markup.Escape(h)) { Alignment = h == "Model" ? Justify.Left : Justify.Right });

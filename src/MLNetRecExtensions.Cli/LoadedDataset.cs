@@ -15,8 +15,9 @@ internal sealed record LoadedDataset(string Name, InteractionData Interactions, 
         }
     }
 
-    public static LoadedDataset Load(DatasetSpec spec, int seed, InteractionLoadOptions? options = null) => spec.Kind switch
+    public static LoadedDataset Load(DatasetSpec spec, int seed, InteractionLoadOptions? options = null, DataFileOptions? files = null) => spec.Kind switch
     {
+        "file" => new LoadedDataset($"{System.IO.Path.GetFileName(spec.Path)}", InteractionLoaders.ReadDelimited(spec.Path!, (files ?? new DataFileOptions(null, null, null, null, false, null)).Format(spec.Path!), options), null),
         "synthetic" => FromSynthetic(seed),
         "movielens-100k" => FromMovieLens100K(spec.Path!, options),
         "movielens-1m" => new LoadedDataset($"MovieLens 1M ({spec.Path})", InteractionLoaders.ReadMovieLens1M(spec.Path!, options), null),

@@ -2,7 +2,8 @@ namespace MLNetRecExtensions.Data;
 
 /// <summary>
 /// Describes a delimited interactions file for <see cref="InteractionLoaders.ReadDelimited"/>: one interaction per
-/// line, fields separated by <see cref="Separator"/> (no quoting). Column references are header names when
+/// line, fields separated by <see cref="Separator"/>; a field may be quoted (<c>"a,b"</c>, a quote inside written <c>""</c>);
+/// a UTF-8 byte-order mark and CRLF line endings are accepted. Column references are header names when
 /// <see cref="HasHeader"/> is true, otherwise 0-based column indexes written as strings ("0", "1", …).
 /// </summary>
 public sealed class DelimitedFileFormat

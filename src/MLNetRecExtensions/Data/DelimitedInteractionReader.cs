@@ -56,14 +56,21 @@ internal static class DelimitedInteractionReader
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
+            string original = line, sep = separator;
+            if (line.Contains('"'))
+            {
+                try { line = QuotedFields.Rewrite(line, separator); }
+                catch (FormatException e) { throw Bad(path, lineNumber, original, e.Message); }
+                sep = QuotedFields.Separator;
+            }
             var span = line.AsSpan();
             if (!bound)
             {
                 string[] names;
                 if (hasHeader)
                 {
-                    headerLine = line;
-                    names = SplitHeader(line, separator);
+                    headerLine = original;
+                    names = SplitHeader(line, sep);
                 }
                 else if (fixedNames != null) names = fixedNames;
                 else names = [];
@@ -78,26 +85,26 @@ internal static class DelimitedInteractionReader
                 else
                 {
                     // Headerless with index references: the first data line fixes the field count.
-                    expectedFields = CountFields(span, separator);
-                    user = BindByIndex(path, userColumn, "user", expectedFields, lineNumber, line);
-                    item = BindByIndex(path, itemColumn, "item", expectedFields, lineNumber, line);
-                    if (ratingColumn != null) rating = BindByIndex(path, ratingColumn, "rating", expectedFields, lineNumber, line);
-                    if (timestampColumn != null) time = BindByIndex(path, timestampColumn, "timestamp", expectedFields, lineNumber, line);
+                    expectedFields = CountFields(span, sep);
+                    user = BindByIndex(path, userColumn, "user", expectedFields, lineNumber, original);
+                    item = BindByIndex(path, itemColumn, "item", expectedFields, lineNumber, original);
+                    if (ratingColumn != null) rating = BindByIndex(path, ratingColumn, "rating", expectedFields, lineNumber, original);
+                    if (timestampColumn != null) time = BindByIndex(path, timestampColumn, "timestamp", expectedFields, lineNumber, original);
                 }
                 ranges = new Range[expectedFields + 1];
                 bound = true;
                 if (hasHeader) continue;
             }
 
-            int count = span.Split(ranges, separator);
+            int count = span.Split(ranges, sep);
             if (count != expectedFields)
-                throw Bad(path, lineNumber, line,
-                    $"expected {expectedFields} fields separated by '{Show(separator)}' but found {CountFields(span, separator)}");
+                throw Bad(path, lineNumber, original,
+                    $"expected {expectedFields} fields separated by '{Show(separator)}' but found {CountFields(span, sep)}");
 
-            userIdx.Add(users.IndexOf(RequireId(path, lineNumber, line, span[ranges[user.Index]], user)));
-            itemIdx.Add(items.IndexOf(RequireId(path, lineNumber, line, span[ranges[item.Index]], item)));
-            labels.Add(ratingColumn == null ? 1f : ParseRating(path, lineNumber, line, span[ranges[rating.Index]], rating, range, rangeSource));
-            times?.Add(ParseTime(path, lineNumber, line, span[ranges[time.Index]], time));
+            userIdx.Add(users.IndexOf(RequireId(path, lineNumber, original, span[ranges[user.Index]], user)));
+            itemIdx.Add(items.IndexOf(RequireId(path, lineNumber, original, span[ranges[item.Index]], item)));
+            labels.Add(ratingColumn == null ? 1f : ParseRating(path, lineNumber, original, span[ranges[rating.Index]], rating, range, rangeSource));
+            times?.Add(ParseTime(path, lineNumber, original, span[ranges[time.Index]], time));
         }
 
         if (userIdx.Count == 0)

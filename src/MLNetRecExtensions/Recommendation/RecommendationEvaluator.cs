@@ -10,6 +10,22 @@ namespace MLNetRecExtensions.Recommendation;
 public static class RecommendationEvaluator
 {
     /// <summary>
+    /// Evaluates <paramref name="recommender"/> on <paramref name="test"/> (original ids): every test user gets
+    /// <see cref="IItemRecommender{TUser, TItem}.RecommendBatch"/> (training items excluded; unknown users the
+    /// cold-start list), then as <see cref="Evaluate(IEnumerable{UserRecommendations{string, string}}, InteractionData, int, InteractionData?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">k &lt; 1, or the test data has no original ids.</exception>
+    public static RankingReport Evaluate(IItemRecommender<string, string> recommender, InteractionData test, int k)
+    {
+        ArgumentNullException.ThrowIfNull(recommender);
+        ArgumentNullException.ThrowIfNull(test);
+        if (test.UserIds == null)
+            throw new ArgumentOutOfRangeException(nameof(test), "The test data carries no original ids; load it with InteractionLoaders.");
+        var users = test.Users.Distinct().Select(u => test.UserIds[u]).ToArray();
+        return Evaluate(recommender.RecommendBatch(users, k), test, k);
+    }
+
+    /// <summary>
     /// Evaluates the first <paramref name="k"/> items of each test user's list. Every user with a test interaction
     /// is evaluated (one without a list scores 0); items in <paramref name="exclude"/> for that user (typically the
     /// training interactions) are removed from its list first. Catalog coverage is relative to the items of the test

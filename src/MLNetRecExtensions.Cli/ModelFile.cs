@@ -1,0 +1,56 @@
+using System.Globalization;
+using Microsoft.ML;
+using MLNetRecExtensions.Recommendation;
+
+namespace MLNetRecExtensions.Cli;
+
+/// <summary>
+/// model.zip: the top-K transformer of the chosen recommender saved with <c>mlContext.Model.Save</c>, read back
+/// with plain <c>mlContext.Model.Load</c> and a PredictionEngine (no library code needed at load time).
+/// </summary>
+internal static class ModelFile
+{
+    public sealed class Input
+    {
+        public string User { get; set; } = "";
+    }
+
+    public sealed class Output
+    {
+        public string[] RecommendedItems { get; set; } = [];
+        public float[] RecommendedScores { get; set; } = [];
+        public bool IsColdStart { get; set; }
+    }
+
+    public static void Save(MLContext ml, IItemRecommender<string, string> recommender, int k, string path)
+    {
+        var transformer = recommender.ToTransformer(ml, k, TopKRecommendationColumns.User);
+        ml.Model.Save(transformer, ml.Data.LoadFromEnumerable(Array.Empty<Input>()).Schema, path);
+    }
+
+    /// <exception cref="UsageException">The file is missing.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model written by <c>mlnet-rec recommendation</c>.</exception>
+    public static PredictionEngine<Input, Output> Load(MLContext ml, string path)
+    {
+        if (!File.Exists(path)) throw new UsageException($"--model: file not found: {path}");
+        try
+        {
+            var model = ml.Model.Load(path, out _);
+            return ml.Model.CreatePredictionEngine<Input, Output>(model);
+        }
+        catch (Exception e) when (e is not UsageException)
+        {
+            throw new InvalidDataException($"{path} is not a recommendation model written by mlnet-rec recommendation (a string column 'User' in, 'RecommendedItems' out): {e.Message}");
+        }
+    }
+
+    /// <summary>The <c>user,item,rank,score</c> lines of one user (rank from 1), as <c>recommend</c> and the generated code print them.</summary>
+    public static IEnumerable<string> CsvLines(string user, Output output, int k)
+    {
+        for (int r = 0; r < Math.Min(k, output.RecommendedItems.Length); r++)
+            yield return $"{Csv(user)},{Csv(output.RecommendedItems[r])},{r + 1},{output.RecommendedScores[r].ToString("R", CultureInfo.InvariantCulture)}";
+    }
+
+    private static string Csv(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+}
