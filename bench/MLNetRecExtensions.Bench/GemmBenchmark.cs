@@ -7,20 +7,24 @@ namespace MLNetRecExtensions.Bench;
 /// <summary>
 /// sgemm C[m×n] = A[m×k]·B[k×n] (default 1024 × 4096 × 256): <see cref="Gemm"/> on all cores and on one thread
 /// against a naive i-k-j scalar loop measured once in the same run; prints GFLOP/s, ratios and the max difference.
-/// Optional arguments: <c>m n k [repeats]</c>.
+/// Then, when <c>libopenblas.so.0</c> is present, OpenBLAS's <c>cblas_sgemm</c> in the same process at 1 and 2
+/// threads on 1024×256×4096 and the two-tower's shapes, interleaved (see <see cref="OpenBlasPeer"/>); otherwise it
+/// says the peer is missing. Optional arguments: <c>m n k [repeats]</c>, <c>quick</c> (3 peer rounds instead of 7).
 /// </summary>
 internal sealed class GemmBenchmark : IBenchmark
 {
     public string Name => "gemm";
 
-    public string Description => "sgemm 1024x256 · 256x4096: blocked SIMD kernel (parallel, 1 thread) vs naive i-k-j loop";
+    public string Description => "sgemm 1024x256 · 256x4096: blocked SIMD kernel vs naive loop, and vs OpenBLAS (1, 2 threads) when present";
 
     public void Run(string[] args)
     {
-        int m = args.Length > 0 ? int.Parse(args[0]) : 1024;
-        int n = args.Length > 1 ? int.Parse(args[1]) : 4096;
-        int k = args.Length > 2 ? int.Parse(args[2]) : 256;
-        int repeats = args.Length > 3 ? int.Parse(args[3]) : 15;
+        bool quick = args.Contains("quick");
+        var sizes = args.Where(x => x != "quick").Select(int.Parse).ToArray();
+        int m = sizes.Length > 0 ? sizes[0] : 1024;
+        int n = sizes.Length > 1 ? sizes[1] : 4096;
+        int k = sizes.Length > 2 ? sizes[2] : 256;
+        int repeats = sizes.Length > 3 ? sizes[3] : 15;
         Console.WriteLine($"sgemm C[{m}×{n}] = A[{m}×{k}]·B[{k}×{n}], {Environment.ProcessorCount} cores, " +
             $"Vector512 accelerated: {Vector512.IsHardwareAccelerated}, Vector256 accelerated: {Vector256.IsHardwareAccelerated}");
 
@@ -48,6 +52,61 @@ internal sealed class GemmBenchmark : IBenchmark
         Console.WriteLine($"parallel / single-thread speed-up (best): {singleBest / parallelBest:F2}×");
         Console.WriteLine($"max |Gemm − naive|: parallel {MaxAbsDiff(parallel, reference):E2}, single {MaxAbsDiff(single, reference):E2}; " +
             $"max |naive| {MaxAbs(reference):F2}");
+        ComparePeer(quick ? 3 : 7);
+    }
+
+    /// <summary>
+    /// Ours against OpenBLAS (same process) at 1 and 2 threads on the default shape and the two-tower's shapes,
+    /// alternating calls (ours, OpenBLAS, ours, …) and comparing medians.
+    /// </summary>
+    private static void ComparePeer(int rounds)
+    {
+        Console.WriteLine();
+        var peer = OpenBlasPeer.TryLoad();
+        if (peer == null)
+        {
+            Console.WriteLine("OpenBLAS peer: missing (libopenblas.so.0 not found; apt-get install libopenblas0-pthread); not compared");
+            return;
+        }
+        Console.WriteLine($"OpenBLAS peer (libopenblas.so.0, cblas_sgemm), interleaved, medians of {rounds} rounds × several calls; " +
+            $"load {File.ReadAllText("/proc/loadavg").Trim()} (machine shared with other engineers)");
+        Console.WriteLine($"{"shape m×k×n",-22} {"thr",4} {"ours GFLOP/s",13} {"OpenBLAS",9} {"ours/OpenBLAS",14}  max|diff|");
+        var rng = new Random(7);
+        foreach (var (m, k, n, tb) in new[] { (1024, 256, 4096, false), (1024, 64, 1024, true), (1024, 64, 1024, false), (1024, 64, 64, false), (1024, 1024, 64, false) })
+        {
+            var a = RandomMatrix(rng, m * k);
+            var b = RandomMatrix(rng, k * n);
+            var ours = new float[m * n];
+            var theirs = new float[m * n];
+            double flops = 2.0 * m * n * k;
+            int calls = (int)Math.Clamp(2e9 / flops, 1, 200);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                peer.SetThreads(threads);
+                Action runOurs = () => Gemm.Multiply(false, tb, m, n, k, 1f, a, b, 0f, ours, threads);
+                Action runPeer = () => peer.Multiply(false, tb, m, n, k, a, b, theirs);
+                runOurs(); runPeer(); runOurs(); runPeer();
+                var oursTimes = new double[rounds];
+                var peerTimes = new double[rounds];
+                for (int r = 0; r < rounds; r++)
+                {
+                    oursTimes[r] = PerCall(runOurs, calls);
+                    peerTimes[r] = PerCall(runPeer, calls);
+                }
+                Array.Sort(oursTimes);
+                Array.Sort(peerTimes);
+                double o = oursTimes[rounds / 2], p = peerTimes[rounds / 2];
+                string shape = $"{m}×{k}×{n}{(tb ? " (Bᵀ)" : "")}";
+                Console.WriteLine($"{shape,-22} {threads,4} {flops / o / 1e9,13:F1} {flops / p / 1e9,9:F1} {p / o,13:F2}x  {MaxAbsDiff(ours, theirs):E1}");
+            }
+        }
+    }
+
+    private static double PerCall(Action action, int calls)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < calls; i++) action();
+        return sw.Elapsed.TotalSeconds / calls;
     }
 
     private static float[] RandomMatrix(Random rng, int length)

@@ -11,7 +11,8 @@ namespace MLNetRecExtensions.Bench;
 /// <c>mf</c>: explicit MF on MovieLens-100K (random 80/20 split, seed 42; SGD vs ALS at rank 8 and 64; RMSE and wall
 /// time as a ratio to SGD rank 8), explicit RMSE and implicit ALS NDCG@10 / MAP@10 on the per-user stratified 75/25
 /// split, and implicit ALS seconds per iteration at rank 64 on synthetic power-law data of 1M and 10M interactions.
-/// Args: [path to u.data] (default ../shared/data/movielens-100k/u.data), "quick" skips the 10M run.
+/// Args: [path to u.data] (default ../shared/data/movielens-100k/u.data), "quick" skips the 10M run; "speed" runs
+/// <see cref="LibmfComparison"/> (SGD against LIBMF, interleaved) instead.
 /// </summary>
 internal sealed class MatrixFactorizationBenchmark : IBenchmark
 {
@@ -24,6 +25,11 @@ internal sealed class MatrixFactorizationBenchmark : IBenchmark
         bool quick = args.Contains("quick");
         var data = InteractionLoaders.ReadMovieLens100K(path);
         Console.WriteLine($"MovieLens-100K: {data.UserCount} users, {data.ItemCount} items, {data.Count} ratings");
+        if (args.Contains("speed"))
+        {
+            LibmfComparison.Run(data, args);
+            return;
+        }
         var ml = new MLContext(42);
 
         // 1) Explicit MF, random 80/20.

@@ -13,6 +13,7 @@ namespace MLNetRecExtensions.Bench;
 /// and seconds per epoch at dimension 64, batch 1024, in-batch softmax, against full softmax and against one GEMM
 /// thread in the same run (ratios). <c>twotower quality [data dir]</c>: the acceptance figures — NDCG@10 of IDs only and
 /// with side features beside popularity, cold-start Recall@10 for held-out users, and the folding table on colored groups.
+/// <c>twotower peer [rounds=N] [variants]</c>: <see cref="TwoTowerPeerComparison"/> (the PyTorch peer's model, both sides).
 /// </summary>
 internal sealed class TwoTowerBenchmark : IBenchmark
 {
@@ -25,6 +26,11 @@ internal sealed class TwoTowerBenchmark : IBenchmark
         if (args.Length > 0 && args[0] == "quality")
         {
             TwoTowerQualityReport.Run(args.Length > 1 ? args[1] : DefaultDataDir());
+            return;
+        }
+        if (args.Length > 0 && args[0] == "peer")
+        {
+            TwoTowerPeerComparison.Run(DefaultDataDir(), args.Skip(1).ToArray());
             return;
         }
         var rest = args.Length > 0 && args[0] == "speed" ? args.Skip(1).ToArray() : args;

@@ -71,7 +71,11 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
             ItemPopularity = itemPopularity ?? new float[itemCount];
         }
         (_userRows, _itemRows) = BuildRows();
-        ScoringChain = DotProductScoring.Build(mlContext, SchemaSource(mlContext), UserColumnName, ItemColumnName, _userRows, _itemRows);
+        // Built on first use (Transform, schema, save): fitting ML.NET's ValueMapping tables costs more than a small
+        // SGD run, and Score / top-K never need them.
+        _scoringChain = new Lazy<ITransformer>(
+            () => DotProductScoring.Build(mlContext, SchemaSource(mlContext), UserColumnName, ItemColumnName, _userRows, _itemRows),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Explicit ratings or implicit feedback.</summary>
@@ -140,7 +144,9 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
     }
 
     /// <inheritdoc />
-    protected override ITransformer ScoringChain { get; }
+    protected override ITransformer ScoringChain => _scoringChain.Value;
+
+    private readonly Lazy<ITransformer> _scoringChain;
 
     /// <summary>
     /// Saves <paramref name="pipeline"/> (which must contain this model) as an ML.NET model file that also holds this

@@ -13,9 +13,11 @@ public sealed class MatrixFactorizationProgress
     /// <summary>
     /// Training objective divided by the number of training interactions, including the L2 terms (explicit: squared
     /// error plus λ per rating; implicit: the weighted loss over observed and unobserved entries plus L2 and gravity).
+    /// For the explicit SGD solver the squared errors are those met during the iteration, each taken just before its
+    /// rating's update (LIBMF's running training loss, free to compute); the L2 terms use the factors at its end.
     /// </summary>
     public double Loss { get; init; }
-    /// <summary>Root mean squared error on the training ratings (explicit models), else null.</summary>
+    /// <summary>Root mean squared error on the training ratings (explicit models; for SGD the running errors, as in <see cref="Loss"/>), else null.</summary>
     public double? TrainingRmse { get; init; }
     /// <summary>Root mean squared error on the validation data when it was given to <c>Fit(train, validation)</c>, else null.</summary>
     public double? ValidationRmse { get; init; }

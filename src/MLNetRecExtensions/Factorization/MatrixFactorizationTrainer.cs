@@ -15,7 +15,9 @@ namespace MLNetRecExtensions.Factorization;
 /// label. Output: <see cref="MatrixFactorizationModel"/>, which adds <c>Score</c> (Single).</para>
 /// <para><see cref="LossFunctionType.SquareLossRegression"/> fits <c>r̂ = μ + b_u + b_i + p_u·q_i</c> minimising
 /// <c>Σ (r − r̂)² + λ Σ (‖p_u‖² + ‖q_i‖² + b_u² + b_i²)</c> (L2 per rating) with <see cref="SolverType.Sgd"/> (LIBMF's
-/// adaptive per-row step, Hogwild over threads; deterministic with one thread) or <see cref="SolverType.Als"/>
+/// adaptive per-row step and block-grid parallelism: the ratings are cut into a grid of blocks and threads update
+/// blocks that share no user or item; deterministic for a fixed seed whatever the thread count, and identical for one
+/// and two threads) or <see cref="SolverType.Als"/>
 /// (ALS-WR, exact per-row solves; deterministic for any thread count; <see cref="Options.LearningRate"/> unused).</para>
 /// <para><see cref="LossFunctionType.SquareLossOneClass"/> treats every observed pair as a positive of target 1 and
 /// every unobserved pair as a target <see cref="Options.C"/> of weight <see cref="Options.Alpha"/>, as LIBMF's
@@ -65,7 +67,7 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
         public double Alpha = 0.0001;
         /// <summary>One-class only: target value of unobserved pairs. Default 0.000001.</summary>
         public double C = 0.000001;
-        /// <summary>Worker threads; null means all cores. Multi-threaded SGD is not bit-reproducible; ALS is.</summary>
+        /// <summary>Worker threads; null means all cores. Both solvers are deterministic for a fixed seed and thread count (SGD gives the same model for one and two threads).</summary>
         public int? NumberOfThreads;
         /// <summary>Clamp the factors at zero (projected updates).</summary>
         public bool NonNegative;
@@ -159,26 +161,34 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
         var random = new Random(o.Seed);
         var f = new ExplicitFactors(data.UserCount, data.ItemCount, o.ApproximationRank, mean, o.UseBiases, random);
         float lambda = (float)o.Lambda;
-        ExplicitSgd? sgd = o.Solver == SolverType.Sgd ? new ExplicitSgd(f, data.UserCount, data.ItemCount, data.Count) : null;
-        UserItemMatrix? byUser = null, byItem = null;
-        if (sgd == null)
-        {
-            byUser = UserItemMatrix.FromInteractions(AveragedDuplicates(data));
-            byItem = byUser.Transpose();
-        }
         monitor.SetInitialLoss(f.Evaluate(data, lambda).Loss);
-        for (int it = 1; it <= o.NumberOfIterations; it++)
+        if (o.Solver == SolverType.Sgd)
         {
-            monitor.BeginIteration();
-            if (sgd != null) sgd.Epoch(data, (float)o.LearningRate, lambda, o.NonNegative, threads, random);
-            else
+            using var sgd = new ExplicitSgd(data, f, threads, random);
+            for (int it = 1; it <= o.NumberOfIterations; it++)
             {
-                ExplicitAls.Sweep(byUser!, f.P, f.Bu, f.Q, f.Bi, f.Rank, mean, o.UseBiases, lambda, o.NonNegative, threads);
-                ExplicitAls.Sweep(byItem!, f.Q, f.Bi, f.P, f.Bu, f.Rank, mean, o.UseBiases, lambda, o.NonNegative, threads);
+                monitor.BeginIteration();
+                double squaredError = sgd.Epoch((float)o.LearningRate, lambda, o.NonNegative, random);
+                monitor.EndUpdate();
+                if (valid != null) sgd.CopyTo(f);
+                monitor.Report(it, (squaredError + sgd.Regularization(lambda)) / data.Count, Math.Sqrt(squaredError / data.Count),
+                    valid == null ? null : f.Rmse(valid));
             }
-            monitor.EndUpdate();
-            var (loss, rmse) = f.Evaluate(data, lambda);
-            monitor.Report(it, loss, rmse, valid == null ? null : f.Rmse(valid));
+            sgd.CopyTo(f);
+        }
+        else
+        {
+            var byUser = UserItemMatrix.FromInteractions(AveragedDuplicates(data));
+            var byItem = byUser.Transpose();
+            for (int it = 1; it <= o.NumberOfIterations; it++)
+            {
+                monitor.BeginIteration();
+                ExplicitAls.Sweep(byUser, f.P, f.Bu, f.Q, f.Bi, f.Rank, mean, o.UseBiases, lambda, o.NonNegative, threads);
+                ExplicitAls.Sweep(byItem, f.Q, f.Bi, f.P, f.Bu, f.Rank, mean, o.UseBiases, lambda, o.NonNegative, threads);
+                monitor.EndUpdate();
+                var (loss, rmse) = f.Evaluate(data, lambda);
+                monitor.Report(it, loss, rmse, valid == null ? null : f.Rmse(valid));
+            }
         }
         return new MatrixFactorizationModel(_mlContext, MatrixFactorizationKind.Explicit, o.MatrixRowIndexColumnName, o.MatrixColumnIndexColumnName,
             data.UserCount, data.ItemCount, f.Rank, f.P, f.Q, f.Bu, f.Bi, mean, null,

@@ -44,8 +44,14 @@ internal sealed class GradientSink
     public float[] Dense(Embedding table)
     {
         var dense = new float[table.Weights.Length];
-        if (Merged(table) is { } g)
-            for (int s = 0; s < g.Rows.Length; s++) g.Row(s).CopyTo(dense.AsSpan(g.Rows[s] * table.Dimension, table.Dimension));
+        return Merged(table) is { } g ? ToDense(g, table) : dense;
+    }
+
+    /// <summary><paramref name="gradient"/> scattered into a dense <c>[Count, Dimension]</c> array shaped like <paramref name="table"/>.</summary>
+    public static float[] ToDense(SparseRowGradient gradient, Embedding table)
+    {
+        var dense = new float[table.Weights.Length];
+        for (int s = 0; s < gradient.Rows.Length; s++) gradient.Row(s).CopyTo(dense.AsSpan(gradient.Rows[s] * table.Dimension, table.Dimension));
         return dense;
     }
 

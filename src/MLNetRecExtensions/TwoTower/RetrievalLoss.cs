@@ -21,6 +21,8 @@ internal sealed class RetrievalLoss
         Threads = threads;
     }
 
+    private float[] _logits = [], _dLogits = [];
+
     public TwoTowerLoss Loss { get; }
     public TwoTowerSimilarity Similarity { get; }
     public float Temperature { get; }
@@ -63,9 +65,16 @@ internal sealed class RetrievalLoss
     private float Softmax(float[] u, float[] v, int b, int c, int d, float invT, ReadOnlySpan<int> targets,
         ReadOnlySpan<float> logQ, ReadOnlySpan<bool> mask, float[] dU, float[] dV)
     {
-        var logits = new float[b * c];
+        // The [B, C] buffers (4 MB each at B = C = 1024) are kept between batches: allocating them per batch was the
+        // largest allocation of an epoch (large-object heap, a gen-2 collection every few batches).
+        if (_logits.Length < b * c)
+        {
+            _logits = new float[b * c];
+            _dLogits = new float[b * c];
+        }
+        var logits = _logits.AsSpan(0, b * c);
+        var dLogits = _dLogits.AsSpan(0, b * c);
         Gemm.Multiply(false, true, b, c, d, invT, u, v, 0f, logits, Threads);
-        var dLogits = new float[b * c];
         float loss = Losses.SoftmaxCrossEntropy(logits, b, c, targets, dLogits, logQ, mask);
         Gemm.Multiply(false, false, b, d, c, invT, dLogits, v, 0f, dU, Threads);
         Gemm.Multiply(true, false, c, d, b, invT, dLogits, u, 0f, dV, Threads);

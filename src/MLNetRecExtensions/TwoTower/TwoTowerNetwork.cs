@@ -33,12 +33,15 @@ internal sealed class TwoTowerNetwork
         UserCategoricals = schema.CategoricalCounts.Select((c, f) => new Embedding(c, d, std, seed + 100 + f)).ToArray();
         ItemCategoricals = schema.ItemCategoricalCounts.Select((c, f) => new Embedding(c, d, std, seed + 200 + f)).ToArray();
 
+        if (options.Initialization == TwoTowerInitialization.KerasUniform)
+            foreach (var (table, k) in Tables.Select((t, k) => (t, k))) FillUniform(table, 0.05f, seed + 500 + k);
+
         var userFields = new List<Embedding>();
         if (UserIds != null) userFields.Add(UserIds);
         if (History != null) userFields.Add(History);
         if (Tokens != null) userFields.Add(Tokens);
         userFields.AddRange(UserCategoricals);
-        UserTower = new Tower([.. userFields], userScaler.OutputWidth, options.ResolvedUserHiddenLayers, d, seed + 300);
+        UserTower = new Tower([.. userFields], userScaler.OutputWidth, options.BareUserIdTower ? null : options.ResolvedUserHiddenLayers, d, seed + 300);
         bool itemFeatures = ItemCategoricals.Length > 0 || itemScaler.OutputWidth > 0;
         ItemTower = new Tower([ItemIds, .. ItemCategoricals], itemScaler.OutputWidth, itemFeatures ? options.ResolvedItemHiddenLayers : null, d, seed + 400,
             residual: options.ItemTowerResidual);
@@ -176,6 +179,13 @@ internal sealed class TwoTowerNetwork
         int k = 0;
         foreach (var t in Tables) snapshot[k++].CopyTo(t.Weights, 0);
         foreach (var p in DenseParameters) snapshot[k++].CopyTo(p.Values, 0);
+    }
+
+    // Uniform in [−limit, limit], seeded per table.
+    private static void FillUniform(Embedding table, float limit, int seed)
+    {
+        var rng = new Random(seed);
+        for (int i = 0; i < table.Weights.Length; i++) table.Weights[i] = (float)((rng.NextDouble() * 2 - 1) * limit);
     }
 
     private static BagBuilder Add(List<BagBuilder> fields)

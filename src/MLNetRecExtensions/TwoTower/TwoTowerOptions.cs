@@ -29,6 +29,15 @@ public enum TwoTowerSimilarity
     Dot,
 }
 
+/// <summary>Initial values of the embedding tables of <see cref="TwoTowerEstimator"/>.</summary>
+public enum TwoTowerInitialization
+{
+    /// <summary>Normal with standard deviation 1/√dimension.</summary>
+    Normal,
+    /// <summary>Uniform in [−0.05, 0.05], the Keras / TFRS <c>Embedding</c> default (and the PyTorch peer's choice).</summary>
+    KerasUniform,
+}
+
 /// <summary>Optimizer of <see cref="TwoTowerEstimator"/>.</summary>
 public enum TwoTowerOptimizer
 {
@@ -154,6 +163,13 @@ public sealed class TwoTowerOptions
     /// Null (default) means halving from 4·dimension: 256 → 128 → 64 for dimension 64. Empty: one linear layer.</summary>
     public int[]? UserHiddenLayers { get; set; }
 
+    /// <summary>
+    /// The user tower is the user-ID embedding table itself: no MLP, not even a linear layer (the classic ID-only
+    /// two-tower, e.g. TFRS's or the PyTorch peer's). Needs <see cref="UseUserId"/> and no other user input
+    /// (<see cref="UseTrainingHistory"/> false, no history, token, categorical or continuous column);
+    /// <see cref="UserHiddenLayers"/> is then ignored. Default false.
+    /// </summary>
+    public bool BareUserIdTower { get; set; }
     /// <summary>Hidden widths of the item MLP, used only when the item tower has features besides the item ID (otherwise
     /// the item tower is the ID embedding itself). Null (default) means one hidden layer of 2·dimension.</summary>
     public int[]? ItemHiddenLayers { get; set; }
@@ -174,6 +190,20 @@ public sealed class TwoTowerOptions
     /// <summary>Exponent α of the shared negatives' proposal count^α (0 = uniform, 1 = item frequency). Default 0.75.</summary>
     public double SamplingExponent { get; set; } = 0.75;
 
+    /// <summary>
+    /// In-batch and sampled softmax: leave a row's accidental hits out of its softmax — other columns holding the row's
+    /// own item. Default true. False keeps them as negatives, as a plain in-batch softmax (TFRS without
+    /// <c>remove_accidental_hits</c>, the PyTorch peer) does.
+    /// </summary>
+    public bool RemoveAccidentalHits { get; set; } = true;
+    /// <summary>
+    /// Step every row of each embedding table the batch touched (zero gradient for the rows it did not use), so Adam's
+    /// moments keep moving every row, as PyTorch's Adam does on an <c>nn.Embedding</c> with dense gradients. Default
+    /// false: the lazy sparse step, which updates only the batch's rows.
+    /// </summary>
+    public bool DenseEmbeddingUpdates { get; set; }
+    /// <summary>Initial values of every embedding table. Default <see cref="TwoTowerInitialization.Normal"/>.</summary>
+    public TwoTowerInitialization Initialization { get; set; } = TwoTowerInitialization.Normal;
     /// <summary>Also mask candidates that are in the row user's training history (not only the row's own item). Default false.</summary>
     public bool MaskTrainingHistory { get; set; }
 
@@ -261,6 +291,9 @@ public sealed class TwoTowerOptions
         if (!Enum.IsDefined(Loss)) Fail(nameof(Loss), Loss, "is not a defined TwoTowerLoss.");
         if (!Enum.IsDefined(Similarity)) Fail(nameof(Similarity), Similarity, "is not a defined TwoTowerSimilarity.");
         if (!Enum.IsDefined(Optimizer)) Fail(nameof(Optimizer), Optimizer, "is not a defined TwoTowerOptimizer.");
+        if (!Enum.IsDefined(Initialization)) Fail(nameof(Initialization), Initialization, "is not a defined TwoTowerInitialization.");
+        if (BareUserIdTower && (!UseUserId || HasHistory || TokenColumnName != null || CategoricalColumnNames.Length > 0 || ContinuousColumnNames.Length > 0))
+            Fail(nameof(BareUserIdTower), BareUserIdTower, "needs the user ID as the only user input: set UseUserId = true and UseTrainingHistory = false, and leave HistoryColumnName, TokenColumnName, CategoricalColumnNames and ContinuousColumnNames unset.");
         if (SharedNegatives < 0) Fail(nameof(SharedNegatives), SharedNegatives, "must be ≥ 0.");
         if (Loss == TwoTowerLoss.SampledSoftmax && SharedNegatives == 0)
             Fail(nameof(SharedNegatives), SharedNegatives, "must be positive for SampledSoftmax (e.g. 256): it is the number of sampled negatives per batch.");

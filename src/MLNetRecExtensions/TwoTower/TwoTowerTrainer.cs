@@ -195,7 +195,8 @@ internal sealed class TwoTowerTrainer
                     var row = gradient.Values.AsSpan(s * table.Dimension, table.Dimension);
                     System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(table.Row(gradient.Rows[s]), decay, row, row);
                 }
-            _tableOptimizers[table].StepSparse(table.Weights, gradient);
+            if (_options.DenseEmbeddingUpdates) _tableOptimizers[table].Step(table.Weights, GradientSink.ToDense(gradient, table));
+            else _tableOptimizers[table].StepSparse(table.Weights, gradient);
         }
         foreach (var (p, optimizer) in _denseOptimizers) p.Step(optimizer);
     }
@@ -228,7 +229,7 @@ internal sealed class TwoTowerTrainer
         bool inBatch = options.Loss == TwoTowerLoss.InBatchSoftmax;
         var frequency = inBatch ? ItemDistribution.Popularity(counts, 1.0) : null;
         var shared = options.SharedNegatives > 0 ? ItemDistribution.Popularity(counts, options.SamplingExponent) : null;
-        return new BatchCandidateSampler(frequency, shared, options.SharedNegatives, inBatch, removeAccidentalHits: true,
+        return new BatchCandidateSampler(frequency, shared, options.SharedNegatives, inBatch, options.RemoveAccidentalHits,
             options.MaskTrainingHistory ? network.TrainingHistory : null);
     }
 }
