@@ -50,7 +50,8 @@ internal sealed class UserTowerScorer
     /// <summary>The scorer of a trained network and its final user/item embedding tables.</summary>
     public static UserTowerScorer From(TwoTowerNetwork network, float[] userEmbeddings, float[] itemEmbeddings)
     {
-        var mlp = network.UserTower.Mlp!;
+        // A bare ID tower (no MLP) is the identity on its single field: zero layers, width = the dimension.
+        var layers = network.UserTower.Mlp?.Layers ?? [];
         int users = network.Schema.UserCount;
         return new UserTowerScorer
         {
@@ -66,9 +67,9 @@ internal sealed class UserTowerScorer
             CategoricalTables = network.UserCategoricals.Select(c => (float[])c.Weights.Clone()).ToArray(),
             Scaler = network.UserScaler,
             ExampleAgeSlots = network.Schema.ExampleAgeSlots,
-            Widths = [.. mlp.Layers.Select(l => l.InputSize), mlp.OutputSize],
-            Weights = mlp.Layers.Select(l => (float[])l.Weights.Values.Clone()).ToArray(),
-            Biases = mlp.Layers.Select(l => (float[])l.Bias.Values.Clone()).ToArray(),
+            Widths = network.UserTower.Mlp is { } mlp ? [.. layers.Select(l => l.InputSize), mlp.OutputSize] : [network.Dimension],
+            Weights = layers.Select(l => (float[])l.Weights.Values.Clone()).ToArray(),
+            Biases = layers.Select(l => (float[])l.Bias.Values.Clone()).ToArray(),
             Known = Enumerable.Range(0, users).Select(u => network.IsKnownUser(u) ? 1f : 0f).ToArray(),
             UserEmbeddings = userEmbeddings,
             ItemEmbeddings = itemEmbeddings,
