@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetRecExtensions.Factorization;
@@ -54,20 +52,7 @@ public sealed class FreshProcessPersistenceTests
             var expected = model.Transform(ml.Data.LoadFromEnumerable(probe.Select(p => new Row { User = p.User, Item = p.Item })))
                 .GetColumn<float>("Score").ToArray();
 
-            var outputPath = Path.Combine(dir, "scores.tsv");
-            var cli = Path.Combine(AppContext.BaseDirectory, "mlnet-rec.dll");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in new[] { cli, "score", "--model", modelPath, "--input", inputPath, "--output", outputPath }) start.ArgumentList.Add(a);
-            using var process = Process.Start(start)!;
-            string stderr = process.StandardError.ReadToEnd();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.AreEqual(0, process.ExitCode, stderr);
-
-            var actual = File.ReadLines(outputPath).Skip(1).Select(l => float.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-            Assert.AreEqual(expected.Length, actual.Length);
-            for (int r = 0; r < expected.Length; r++)
-                Assert.AreEqual(BitConverter.SingleToInt32Bits(expected[r]), BitConverter.SingleToInt32Bits(actual[r]), $"row {r}: {expected[r]} vs {actual[r]}");
+            FreshProcessScoring.AssertBitIdentical(modelPath, inputPath, expected);
             Assert.IsTrue(expected.All(float.IsFinite), "unknown users/items fall back to finite scores");
         }
         finally { Directory.Delete(dir, true); }

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetRecExtensions.Tests.Cli;
 using MLNetRecExtensions.TwoTower;
 
 namespace MLNetRecExtensions.Tests.TwoTower;
@@ -85,19 +85,7 @@ public sealed class TwoTowerNewUserPersistenceTests
             var inputPath = Path.Combine(dir, "rows.tsv");
             File.WriteAllLines(inputPath, probe.Select(p => string.Join('\t', p.User, p.Item, p.Gender, p.Job, p.Age.ToString("R", CultureInfo.InvariantCulture)))
                 .Prepend("User\tItem\tGender\tJob\tAge"));
-            var outputPath = Path.Combine(dir, "scores.tsv");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "mlnet-rec.dll"), "score", "--model", modelPath, "--input", inputPath, "--output", outputPath })
-                start.ArgumentList.Add(a);
-            using var process = Process.Start(start)!;
-            string stderr = process.StandardError.ReadToEnd();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.AreEqual(0, process.ExitCode, stderr);
-            var actual = File.ReadLines(outputPath).Skip(1).Select(l => float.Parse(l, CultureInfo.InvariantCulture)).ToArray();
-            Assert.AreEqual(expected.Length, actual.Length);
-            for (int r = 0; r < expected.Length; r++)
-                Assert.AreEqual(BitConverter.SingleToInt32Bits(expected[r]), BitConverter.SingleToInt32Bits(actual[r]), $"row {r}: {expected[r]} vs {actual[r]}");
+            FreshProcessScoring.AssertBitIdentical(modelPath, inputPath, expected);
         }
         finally { Directory.Delete(dir, true); }
     }
