@@ -55,7 +55,7 @@ public sealed class Gru4RecMappingFactory : CustomMappingFactory<Gru4RecMappingF
             {
                 var text = MemoryMarshal.TryGetString(input.Parameters, out var s, out int start, out int length) && start == 0 && length == s.Length
                     ? s : input.Parameters.ToString();
-                current = new CachedModel(text, Gru4RecModel.Unpack(Ranking.WideAndDeepScoring.Decode(text)));
+                current = new CachedModel(text, Gru4RecModel.Unpack(Persistence.PackedFloatText.Decode(text, "GRU4Rec")));
                 Volatile.Write(ref cache, current);
             }
             var model = current.Model;

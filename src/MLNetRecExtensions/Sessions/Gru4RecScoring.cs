@@ -19,7 +19,7 @@ internal static class Gru4RecScoring
                 ConstantKeyMappingFactory.Map, ConstantKeyMappingFactory.ContractName)
             .Append(ml.Transforms.Conversion.ConvertType(Gru4RecMappingFactory.PrefixColumn, options.PrefixColumnName, DataKind.Single))
             .Append(ml.Transforms.Conversion.MapValue(Gru4RecMappingFactory.ParametersColumn,
-                new[] { new KeyValuePair<uint, string>(0, WideAndDeepScoring.Encode(packed)) }, ConstantKeyMappingFactory.KeyColumn))
+                new[] { new KeyValuePair<uint, string>(0, Persistence.PackedFloatText.Encode(packed)) }, ConstantKeyMappingFactory.KeyColumn))
             .Append(ml.Transforms.CustomMapping(Gru4RecMappingFactory.CreateMapping(), Gru4RecMappingFactory.ContractName))
             .Append(ml.Transforms.CopyColumns(options.PredictedItemsColumnName, Gru4RecMappingFactory.ItemsColumn))
             .Append(ml.Transforms.CopyColumns(options.ScoresColumnName, Gru4RecMappingFactory.ScoresColumn))
