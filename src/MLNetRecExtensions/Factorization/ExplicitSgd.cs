@@ -7,7 +7,7 @@ namespace MLNetRecExtensions.Factorization;
 /// SGD on biased explicit MF, LIBMF's algorithm (<c>fpsg</c> with <c>P_L2_MFR</c>, as ML.NET's
 /// MatrixFactorizationTrainer runs it) plus the biases:
 /// <list type="bullet">
-/// <item>Ratings are divided by their standard deviation <c>s</c> and λ by <c>s</c> while training (the objective is
+/// <item>Ratings are divided by their standard deviation <c>s</c> (1 when below 1e-3) and λ by <c>s</c> while training (the objective is
 /// unchanged: the factors are multiplied by <c>√s</c> and the biases by <c>s</c> at the end).</item>
 /// <item>Initial factors <c>U(0, 1)·√(1/k)</c> (in the scaled units) for every user and item with a rating, zero for
 /// the others; biases 0.</item>
@@ -90,7 +90,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     /// <summary>Kernel width used by this run.</summary>
     public SgdKernelKind Kind => _kind;
 
-    /// <summary>The label scale <c>s</c> (standard deviation of the training ratings, at least 1e-4), LIBMF's.</summary>
+    /// <summary>The label scale <c>s</c>: the standard deviation of the training ratings (LIBMF's), or 1 when it is below 1e-3.</summary>
     public float Scale => _scale;
 
     private static SgdKernelKind Pick(int rank)
@@ -108,8 +108,9 @@ internal sealed unsafe class ExplicitSgd : IDisposable
             sum += l;
             sum2 += (double)l * l;
         }
-        double mean = sum / labels.Length;
-        return (float)Math.Max(1e-4, Math.Sqrt(Math.Max(0, sum2 / labels.Length - mean * mean)));
+        double mean = sum / labels.Length, std = Math.Sqrt(Math.Max(0, sum2 / labels.Length - mean * mean));
+        // LIBMF floors s at 1e-4; near-constant labels would then blow λ/s up, so they train unscaled instead.
+        return std < 1e-3 ? 1f : (float)std;
     }
 
     /// <summary>
