@@ -2,10 +2,12 @@ namespace MLNetRecExtensions.ModelSelection;
 
 /// <summary>
 /// The hyper-parameter grids of <see cref="RecommenderSearch"/> and its proposal rule: the defaults of the cheap
-/// families (popularity, implicit ALS, MF) first; then a weighted round robin over the families (ALS 4, two-tower 2,
-/// MF 1, two-stage 1) whose first proposal for the slow families (two-tower, two-stage) is their defaults, and
-/// otherwise alternately a random grid point and a neighbour of the family's best point so far (one grid step in
-/// one parameter), never repeating a point. Deterministic for a seed.
+/// families (popularity, implicit ALS, MF) first; then the families share the time by weight (ALS 4, two-tower 2,
+/// MF 1, two-stage 1): the next proposal goes to the family with the fewest seconds spent per unit of weight so far
+/// (ties in family order), so a cheap family gets many trials while a slow one runs a few, instead of an equal
+/// count. A family's first proposal is its defaults, then alternately a random grid point and a neighbour of the
+/// family's best point so far (one grid step in one parameter), never repeating a point. Deterministic for a seed
+/// and the sequence of measured times (with several families the order therefore depends on the machine's speed).
 /// </summary>
 internal sealed class SearchSpace
 {
@@ -39,7 +41,7 @@ internal sealed class SearchSpace
         ],
     };
 
-    // Proposals per family in one round after the defaults: ALS is cheap and usually the strongest.
+    // Time share of each family after the defaults: ALS is cheap and usually the strongest.
     private static readonly Dictionary<RecommenderKind, int> Weights = new()
     {
         [RecommenderKind.Popularity] = 0,  // its only point is the defaults
@@ -54,7 +56,6 @@ internal sealed class SearchSpace
     private readonly HashSet<TrialSettings> _tried = [];
     private readonly Dictionary<RecommenderKind, int> _proposed = [];
     private readonly Queue<RecommenderKind> _defaults;
-    private int _round;
 
     public SearchSpace(IEnumerable<RecommenderKind> kinds, int seed)
     {
@@ -68,27 +69,27 @@ internal sealed class SearchSpace
 
     /// <summary>
     /// The next untried point among the families <paramref name="allowed"/> accepts (e.g. those that fit in the
-    /// remaining time), <paramref name="bestOf"/> giving a family's best settings so far; null when none is left.
+    /// remaining time), <paramref name="bestOf"/> giving a family's best settings so far and <paramref name="secondsSpent"/>
+    /// the time its trials took so far; null when none is left.
     /// </summary>
-    public TrialSettings? Next(Func<TrialSettings, bool> allowed, Func<RecommenderKind, TrialSettings?> bestOf)
+    public TrialSettings? Next(Func<TrialSettings, bool> allowed, Func<RecommenderKind, TrialSettings?> bestOf, Func<RecommenderKind, double> secondsSpent)
     {
         while (_defaults.Count > 0)
         {
             var d = TrialSettings.Defaults(_defaults.Dequeue());
             if (!_tried.Contains(d) && allowed(d)) return d;
         }
-        var order = _kinds.SelectMany(k => Enumerable.Repeat(k, Weights[k])).ToList();
-        for (int attempt = 0; attempt < 20 * Math.Max(1, order.Count); attempt++)
-        {
-            if (order.Count == 0) return null;
-            var kind = order[_round++ % order.Count];
-            _proposed[kind] = _proposed.GetValueOrDefault(kind) + 1;
-            var best = bestOf(kind);
-            var defaults = TrialSettings.Defaults(kind);
-            var point = !_tried.Contains(defaults) ? defaults
-                : _proposed[kind] % 2 == 0 && best != null ? Neighbour(best) : RandomPoint(kind, bestOf);
-            if (!_tried.Contains(point) && allowed(point)) return point;
-        }
+        // The family furthest behind its share proposes; another one only when it has no fitting untried point.
+        foreach (var kind in _kinds.Where(k => Weights[k] > 0).OrderBy(k => secondsSpent(k) / Weights[k]).ThenBy(k => k).ToList())
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                _proposed[kind] = _proposed.GetValueOrDefault(kind) + 1;
+                var best = bestOf(kind);
+                var defaults = TrialSettings.Defaults(kind);
+                var point = !_tried.Contains(defaults) ? defaults
+                    : _proposed[kind] % 2 == 0 && best != null ? Neighbour(best) : RandomPoint(kind, bestOf);
+                if (!_tried.Contains(point) && allowed(point)) return point;
+            }
         return null;
     }
 

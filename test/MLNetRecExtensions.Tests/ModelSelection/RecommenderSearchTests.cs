@@ -85,6 +85,32 @@ public sealed class RecommenderSearchTests
     }
 
     [TestMethod]
+    public void FamiliesShareTheTimeByWeightSoACheapFamilyGetsManyMoreTrials()
+    {
+        // iALS (weight 4) trials take 1 s, two-tower (weight 2) trials 20 s. Sharing time 4:2 gives iALS about 2/3 of
+        // the seconds and so about 40 trials per two-tower trial; an equal-count 4:2 round robin would give 2 and hand
+        // two-tower 10/11 of the time.
+        var space = new SearchSpace([RecommenderKind.ImplicitAls, RecommenderKind.TwoTower], seed: 3);
+        var seconds = new Dictionary<RecommenderKind, double> { [RecommenderKind.ImplicitAls] = 0, [RecommenderKind.TwoTower] = 0 };
+        var counts = new Dictionary<RecommenderKind, int> { [RecommenderKind.ImplicitAls] = 0, [RecommenderKind.TwoTower] = 0 };
+        for (int n = 0; n < 200; n++)
+        {
+            var s = space.Next(_ => true, _ => null, k => seconds[k]);
+            Assert.IsNotNull(s);
+            if (n < 2) Assert.AreEqual(TrialSettings.Defaults(n == 0 ? RecommenderKind.ImplicitAls : RecommenderKind.TwoTower), s, "the defaults come first");
+            space.Tried(s);
+            counts[s.Kind]++;
+            seconds[s.Kind] += s.Kind == RecommenderKind.ImplicitAls ? 1 : 20;
+        }
+        double share = seconds[RecommenderKind.TwoTower] / seconds.Values.Sum();
+        Assert.IsTrue(share > 0.28 && share < 0.38, $"two-tower time share {share:F3}, expected about 1/3");
+        Assert.IsGreaterThan(20 * counts[RecommenderKind.TwoTower], counts[RecommenderKind.ImplicitAls], $"iALS {counts[RecommenderKind.ImplicitAls]} trials, two-tower {counts[RecommenderKind.TwoTower]}");
+        // A family that does not fit (allowed says no) yields to the others.
+        var onlyAls = space.Next(s => s.Kind == RecommenderKind.ImplicitAls, _ => null, k => k == RecommenderKind.ImplicitAls ? 1e9 : 0);
+        Assert.AreEqual(RecommenderKind.ImplicitAls, onlyAls!.Kind);
+    }
+
+    [TestMethod]
     public void TheSameSeedGivesTheSameTrials()
     {
         var split = RecommenderSearch.ValidationSplit(Groups(users: 60, items: 40, perUser: 6), 2);
