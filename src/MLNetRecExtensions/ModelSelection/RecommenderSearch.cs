@@ -152,7 +152,7 @@ public sealed class RecommenderSearch
 
         while (trials.Count < _options.MaxTrials && (trials.Count == 0 || clock.Elapsed < budget))
         {
-            var settings = space.Next(Fits, BestOf, kind => trials.Where(t => t.Settings.Kind == kind).Sum(t => t.Seconds));
+            var settings = space.Next(Fits, BestOf, kind => trials.Where(t => t.Settings.Kind == kind).Select(t => t.Seconds).ToList());
             if (settings == null) break;
             space.Tried(settings);
             _options.Progress?.Report(new RecommenderSearchProgress(settings, null, clock.Elapsed, budget));

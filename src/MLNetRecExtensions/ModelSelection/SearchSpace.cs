@@ -3,9 +3,11 @@ namespace MLNetRecExtensions.ModelSelection;
 /// <summary>
 /// The hyper-parameter grids of <see cref="RecommenderSearch"/> and its proposal rule: the defaults of the cheap
 /// families (popularity, implicit ALS, MF) first; then the families share the time by weight (ALS 4, two-tower 2,
-/// MF 1, two-stage 1): the next proposal goes to the family with the fewest seconds spent per unit of weight so far
-/// (ties in family order), so a cheap family gets many trials while a slow one runs a few, instead of an equal
-/// count. A family's first proposal is its defaults, then alternately a random grid point and a neighbour of the
+/// MF 1, two-stage 1): the next proposal goes to the family that would stand least over its share after its next
+/// trial, i.e. with the smallest (seconds spent + estimated seconds of its next trial) / weight (ties in family
+/// order), the estimate being the family's last trial time or, before its first trial, the longest trial seen so
+/// far. So a cheap family gets many trials while a slow one runs a few, instead of an equal count, and a slow
+/// family's first trial waits until the cheap ones have had a comparable time. A family's first proposal is its defaults, then alternately a random grid point and a neighbour of the
 /// family's best point so far (one grid step in one parameter), never repeating a point. Deterministic for a seed
 /// and the sequence of measured times (with several families the order therefore depends on the machine's speed).
 /// </summary>
@@ -69,18 +71,24 @@ internal sealed class SearchSpace
 
     /// <summary>
     /// The next untried point among the families <paramref name="allowed"/> accepts (e.g. those that fit in the
-    /// remaining time), <paramref name="bestOf"/> giving a family's best settings so far and <paramref name="secondsSpent"/>
-    /// the time its trials took so far; null when none is left.
+    /// remaining time), <paramref name="bestOf"/> giving a family's best settings so far and <paramref name="trialSeconds"/>
+    /// the times of its trials so far, in order; null when none is left.
     /// </summary>
-    public TrialSettings? Next(Func<TrialSettings, bool> allowed, Func<RecommenderKind, TrialSettings?> bestOf, Func<RecommenderKind, double> secondsSpent)
+    public TrialSettings? Next(Func<TrialSettings, bool> allowed, Func<RecommenderKind, TrialSettings?> bestOf, Func<RecommenderKind, IReadOnlyList<double>> trialSeconds)
     {
         while (_defaults.Count > 0)
         {
             var d = TrialSettings.Defaults(_defaults.Dequeue());
             if (!_tried.Contains(d) && allowed(d)) return d;
         }
-        // The family furthest behind its share proposes; another one only when it has no fitting untried point.
-        foreach (var kind in _kinds.Where(k => Weights[k] > 0).OrderBy(k => secondsSpent(k) / Weights[k]).ThenBy(k => k).ToList())
+        // The family least over its share after its next trial proposes; another one only when it has no fitting untried point.
+        double longest = _kinds.SelectMany(trialSeconds).DefaultIfEmpty(0).Max();
+        double After(RecommenderKind k)
+        {
+            var seconds = trialSeconds(k);
+            return (seconds.Sum() + (seconds.Count > 0 ? seconds[^1] : longest)) / Weights[k];
+        }
+        foreach (var kind in _kinds.Where(k => Weights[k] > 0).OrderBy(After).ThenBy(k => k).ToList())
             for (int attempt = 0; attempt < 20; attempt++)
             {
                 _proposed[kind] = _proposed.GetValueOrDefault(kind) + 1;
