@@ -1,12 +1,14 @@
 using System.Globalization;
 using Microsoft.ML;
 using MLNetRecExtensions.Recommendation;
+using MLNetRecExtensions.Serving.Bundle;
 
 namespace MLNetRecExtensions.Cli;
 
 /// <summary>
 /// model.zip: the top-K transformer of the chosen recommender saved with <c>mlContext.Model.Save</c>, read back
-/// with plain <c>mlContext.Model.Load</c> and a PredictionEngine (no library code needed at load time).
+/// with plain <c>mlContext.Model.Load</c> and a PredictionEngine (no library code needed at load time). For an embedding
+/// model it also holds the serving bundle (<see cref="ServingModel.ModelZipEntry"/>) that <c>mlnet-rec serve</c> reads.
 /// </summary>
 internal static class ModelFile
 {
@@ -27,7 +29,17 @@ internal static class ModelFile
         var transformer = recommender.ToTransformer(ml, k, TopKRecommendationColumns.User);
         ml.Model.Save(transformer, ml.Data.LoadFromEnumerable(Array.Empty<Input>()).Schema, path);
         HistoryModelFile.SaveIfSupported(ml, recommender, path);
+        // What `mlnet-rec serve --model model.zip` reads: the embeddings, ids, seen items (and a two-tower's user tower).
+        if (recommender is EmbeddingRecommender<string, string> { Model.ItemEmbeddings.Dimension: > 0 } embedding)
+            ServingModel.FromRecommender(embedding, ModelId(embedding)).EmbedInModelFile(path);
     }
+
+    private static string ModelId(EmbeddingRecommender<string, string> recommender) => recommender.Model switch
+    {
+        MLNetRecExtensions.TwoTower.TwoTowerTransformer => "twotower",
+        MLNetRecExtensions.Factorization.MatrixFactorizationModel => "mf",
+        _ => "model",
+    };
 
     /// <exception cref="UsageException">The file is missing.</exception>
     /// <exception cref="InvalidDataException">The file is not a model written by <c>mlnet-rec recommendation</c>.</exception>

@@ -15,6 +15,7 @@ namespace MLNetRecExtensions.Serving.Http;
 /// <list type="bullet">
 /// <item><c>GET /recommend/{userId}?k=10</c> → <see cref="RecommendResponse"/> (unknown user: the cold-start list, <c>coldStart: true</c>).</item>
 /// <item><c>POST /recommend</c> with <see cref="BatchRequest"/> <c>{"users": [...], "k": 10}</c> → an array of <see cref="RecommendResponse"/>.</item>
+/// <item><c>POST /recommend/new</c> with <see cref="NewUserRequest"/> <c>{"items": [...], "k": 10}</c> → <see cref="NewUserResponse"/>: a new user embedded from their items by the two-tower user tower.</item>
 /// <item><c>GET /similar/{itemId}?k=10</c> → <see cref="SimilarResponse"/>; 404 for an item not in the catalog.</item>
 /// <item><c>GET /health</c> → <see cref="HealthResponse"/> (503 when Redis is configured and down).</item>
 /// </list>
@@ -77,20 +78,22 @@ public sealed class RecommendationServer : IAsyncDisposable
 
         app.MapPost("/recommend", (HttpRequest request) => Guard(log, async () =>
         {
-            BatchRequest? body;
-            try
-            {
-                body = await JsonSerializer.DeserializeAsync<BatchRequest>(request.Body, Json).ConfigureAwait(false);
-            }
-            catch (JsonException e)
-            {
-                throw new BadRequestException($"The body is not valid JSON of the form {{\"users\": [\"u1\", ...], \"k\": 10}}: {e.Message}");
-            }
+            var body = await ReadBody<BatchRequest>(request, "{\"users\": [\"u1\", ...], \"k\": 10}").ConfigureAwait(false);
             if (body?.Users is not { } users)
                 throw new BadRequestException("The body must be {\"users\": [\"u1\", ...], \"k\": 10} with a \"users\" array of user ids.");
             if (users.Any(u => u is null))
                 throw new BadRequestException("\"users\" holds a null; every entry must be a user id string.");
             return Results.Json(await service.RecommendBatchAsync(users, body.K ?? DefaultK).ConfigureAwait(false), Json);
+        }));
+
+        app.MapPost("/recommend/new", (HttpRequest request) => Guard(log, async () =>
+        {
+            var body = await ReadBody<NewUserRequest>(request, "{\"items\": [\"i1\", ...], \"k\": 10}").ConfigureAwait(false);
+            if (body?.Items is not { } items)
+                throw new BadRequestException("The body must be {\"items\": [\"i1\", ...], \"k\": 10} with an \"items\" array of the new user's item ids.");
+            if (items.Any(i => i is null))
+                throw new BadRequestException("\"items\" holds a null; every entry must be an item id string.");
+            return Results.Json(service.RecommendNewUser(items, body.K ?? DefaultK), Json);
         }));
 
         app.MapGet("/similar/{itemId}", (string itemId, HttpRequest request) =>
@@ -101,6 +104,18 @@ public sealed class RecommendationServer : IAsyncDisposable
             var health = await service.HealthAsync().ConfigureAwait(false);
             return Results.Json(health, Json, statusCode: health.Error == null ? 200 : 503);
         }));
+    }
+
+    private static async Task<T?> ReadBody<T>(HttpRequest request, string form)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, Json).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestException($"The body is not valid JSON of the form {form}: {e.Message}");
+        }
     }
 
     private static int ParseK(HttpRequest request)

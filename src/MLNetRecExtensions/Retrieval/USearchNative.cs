@@ -12,7 +12,7 @@ internal static unsafe partial class USearchNative
     private const string Library = "libusearch_c";
 
     /// <summary><c>usearch_metric_kind_t</c> values used here.</summary>
-    public const int MetricCos = 1, MetricIp = 2;
+    public const int MetricCos = 1, MetricIp = 2, MetricL2Sq = 3;
 
     /// <summary><c>usearch_scalar_kind_t</c> for float32.</summary>
     public const int ScalarF32 = 1;
