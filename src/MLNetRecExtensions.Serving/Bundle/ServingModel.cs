@@ -215,7 +215,7 @@ public sealed class ServingModel : IHistoryEmbeddingModel
             var options = new EmbeddingIndexOptions
             {
                 Kind = EmbeddingIndexKind.Hnsw, Connectivity = hnsw.Connectivity, ExpansionAdd = hnsw.ExpansionAdd,
-                ExpansionSearch = hnsw.ExpansionSearch, BuildThreads = hnsw.BuildThreads,
+                ExpansionSearch = hnsw.ExpansionSearch, BuildThreads = hnsw.BuildThreads, VectorStorage = hnsw.VectorStorage,
             };
             using (var main = EmbeddingIndex.Build(ItemEmbeddings, ItemBiases, options))
                 WriteEntry(zip, "index-hnsw.bin", main.Save);
@@ -373,7 +373,7 @@ public sealed class ServingModel : IHistoryEmbeddingModel
         private readonly EmbeddingIndexFactory _build = new(new EmbeddingIndexOptions
         {
             Kind = EmbeddingIndexKind.Hnsw, Connectivity = options.Connectivity, ExpansionAdd = options.ExpansionAdd,
-            ExpansionSearch = options.ExpansionSearch, BuildThreads = options.BuildThreads,
+            ExpansionSearch = options.ExpansionSearch, BuildThreads = options.BuildThreads, VectorStorage = options.VectorStorage,
         });
 
         public IItemIndex Build(EmbeddingTable items, float[]? itemBiases)

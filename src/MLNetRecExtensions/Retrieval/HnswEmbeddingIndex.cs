@@ -6,7 +6,8 @@ using MLNetRecExtensions.Data;
 namespace MLNetRecExtensions.Retrieval;
 
 /// <summary>
-/// Approximate top-K through an HNSW graph (USearch's native library, float32 vectors). Inner product (with optional
+/// Approximate top-K through an HNSW graph (USearch's native library; vectors in the graph stored in half or single
+/// precision, <see cref="EmbeddingIndexOptions.VectorStorage"/>). Inner product (with optional
 /// item biases) is served by the MIPS-to-nearest-neighbour reduction (Bachrach et al., RecSys 2014): each item
 /// <c>y = [item, bias]</c> is lifted to <c>[y, sqrt(Φ² − |y|²)]</c> with <c>Φ = max |y|</c>, each query to
 /// <c>[query, 1, 0]</c>, so the squared Euclidean distance <c>|q|² + Φ² − 2 q·y</c> orders items exactly as the score
@@ -25,6 +26,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     private readonly float[]? _biases;
     private readonly int _graphDimension;
     private readonly GraphLayout _layout;
+    private readonly GraphVectorStorage _storage;
     private readonly SemaphoreSlim _contexts = new(SearchContexts, SearchContexts);
     private int _expansionSearch;
 
@@ -43,8 +45,9 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     }
 
     private HnswEmbeddingIndex(USearchHandle handle, EmbeddingTable items, float[]? biases, IndexMetric metric, GraphLayout layout,
-        int connectivity, int expansionAdd, int expansionSearch)
+        GraphVectorStorage storage, int connectivity, int expansionAdd, int expansionSearch)
     {
+        _storage = storage;
         _handle = handle;
         _items = items;
         _biases = biases;
@@ -73,6 +76,8 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     public int Connectivity { get; }
     /// <summary>Candidate list size the graph was built with (efConstruction).</summary>
     public int ExpansionAdd { get; }
+    /// <summary>Precision of the vectors inside the graph.</summary>
+    public GraphVectorStorage VectorStorage => _storage;
 
     /// <summary>
     /// Candidate list size of searches (ef; the effective value is <c>max(ExpansionSearch, k)</c>). Settable to trade
@@ -103,12 +108,20 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             throw new ArgumentOutOfRangeException(nameof(options), options.ExpansionAdd, "EmbeddingIndexOptions.ExpansionAdd (efConstruction) must be at least 1; 200 is the usual value.");
         if (options.ExpansionSearch < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.ExpansionSearch, "EmbeddingIndexOptions.ExpansionSearch (ef) must be at least 1.");
+        if (options.VectorStorage is not (GraphVectorStorage.Float16 or GraphVectorStorage.Float32))
+            throw new ArgumentOutOfRangeException(nameof(options), options.VectorStorage, "EmbeddingIndexOptions.VectorStorage must be Float16 or Float32.");
         if (options.BuildThreads == 0 || options.BuildThreads < -1)
             throw new ArgumentOutOfRangeException(nameof(options), options.BuildThreads, "EmbeddingIndexOptions.BuildThreads must be -1 (every core) or a positive number of threads.");
         int threads = options.BuildThreads == -1 ? Environment.ProcessorCount : options.BuildThreads;
         var layout = metric == IndexMetric.Cosine ? GraphLayout.Cosine : GraphLayout.LiftedEuclidean;
         int graphDim = GraphDimension(items.Dimension, biases, layout);
-        var handle = Create(layout, graphDim, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
+        var graphVectors = layout == GraphLayout.Cosine ? IndexVectors.Normalized(items).Values : LiftedVectors(items, biases);
+        if (options.VectorStorage == GraphVectorStorage.Float16)
+            foreach (float v in graphVectors)
+                if (Math.Abs(v) > (float)Half.MaxValue)
+                    throw new ArgumentOutOfRangeException(nameof(options), v,
+                        $"A graph vector value ({v}) exceeds half precision's range ±{(float)Half.MaxValue}; set EmbeddingIndexOptions.VectorStorage = GraphVectorStorage.Float32 (or rescale the embeddings).");
+        var handle = Create(layout, options.VectorStorage, graphDim, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
         try
         {
             var raw = handle.DangerousGetHandle();
@@ -116,7 +129,6 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             USearchNative.Check(error, $"reserving room for {items.Count} items");
             USearchNative.usearch_change_threads_add(raw, (nuint)threads, out error);
             USearchNative.Check(error, "setting the build threads");
-            var graphVectors = layout == GraphLayout.Cosine ? IndexVectors.Normalized(items).Values : LiftedVectors(items, biases);
             try
             {
                 Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
@@ -132,7 +144,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             {
                 ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
             }
-            return new HnswEmbeddingIndex(handle, items, biases, metric, layout, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
+            return new HnswEmbeddingIndex(handle, items, biases, metric, layout, options.VectorStorage, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
         }
         catch
         {
@@ -165,7 +177,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         return v;
     }
 
-    private static USearchHandle Create(GraphLayout layout, int graphDim, int connectivity, int expansionAdd, int expansionSearch)
+    private static USearchHandle Create(GraphLayout layout, GraphVectorStorage storage, int graphDim, int connectivity, int expansionAdd, int expansionSearch)
     {
         var init = new USearchNative.InitOptions
         {
@@ -175,7 +187,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
                 GraphLayout.InnerProduct => USearchNative.MetricIp,
                 _ => USearchNative.MetricL2Sq,
             },
-            Quantization = USearchNative.ScalarF32,
+            Quantization = storage == GraphVectorStorage.Float16 ? USearchNative.ScalarF16 : USearchNative.ScalarF32,
             Dimensions = (nuint)graphDim,
             Connectivity = (nuint)connectivity,
             ExpansionAdd = (nuint)expansionAdd,
@@ -340,6 +352,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         w.Write(ExpansionAdd);
         w.Write(_expansionSearch);
         w.Write((int)_layout);
+        w.Write((int)_storage);
         nuint length = USearchNative.usearch_serialized_length(raw, out var error);
         USearchNative.Check(error, "measuring the serialized graph");
         var buffer = new byte[checked((long)length)];
@@ -358,20 +371,22 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         int connectivity = r.ReadInt32(), expansionAdd = r.ReadInt32(), expansionSearch = r.ReadInt32();
         var layout = version >= 2 ? (GraphLayout)r.ReadInt32()
             : metric == IndexMetric.Cosine ? GraphLayout.Cosine : GraphLayout.InnerProduct;
+        var storage = version >= 2 ? (GraphVectorStorage)r.ReadInt32() : GraphVectorStorage.Float32;
         long length = r.ReadInt64();
         bool layoutFits = layout == GraphLayout.Cosine ? metric == IndexMetric.Cosine
             : metric == IndexMetric.InnerProduct && layout is GraphLayout.InnerProduct or GraphLayout.LiftedEuclidean;
-        if (connectivity < 2 || expansionAdd < 1 || expansionSearch < 1 || length < 0 || length > Array.MaxLength || !layoutFits)
-            throw new InvalidDataException($"The HNSW section of the index file is corrupt (M {connectivity}, efConstruction {expansionAdd}, ef {expansionSearch}, graph layout {(int)layout} for metric {metric}, {length} bytes).");
+        if (connectivity < 2 || expansionAdd < 1 || expansionSearch < 1 || length < 0 || length > Array.MaxLength || !layoutFits
+            || storage is not (GraphVectorStorage.Float16 or GraphVectorStorage.Float32))
+            throw new InvalidDataException($"The HNSW section of the index file is corrupt (M {connectivity}, efConstruction {expansionAdd}, ef {expansionSearch}, graph layout {(int)layout} for metric {metric}, storage {(int)storage}, {length} bytes).");
         var buffer = new byte[length];
         r.BaseStream.ReadExactly(buffer);
-        var handle = Create(layout, GraphDimension(items.Dimension, biases, layout), connectivity, expansionAdd, expansionSearch);
+        var handle = Create(layout, storage, GraphDimension(items.Dimension, biases, layout), connectivity, expansionAdd, expansionSearch);
         try
         {
             IntPtr error;
             fixed (byte* b = buffer) USearchNative.usearch_load_buffer(handle.DangerousGetHandle(), b, (nuint)length, out error);
             USearchNative.Check(error, "loading the graph");
-            var index = new HnswEmbeddingIndex(handle, items, biases, metric, layout, connectivity, expansionAdd, expansionSearch);
+            var index = new HnswEmbeddingIndex(handle, items, biases, metric, layout, storage, connectivity, expansionAdd, expansionSearch);
             nuint size = USearchNative.usearch_size(handle.DangerousGetHandle(), out error);
             if ((long)size != items.Count)
                 throw new InvalidDataException($"The HNSW graph in the file holds {size} items but the item table {items.Count}; the file is corrupt.");
