@@ -16,7 +16,7 @@ namespace MLNetRecExtensions.Bench;
 /// the case folder (with the build seconds), so a later run times searches without rebuilding; <c>--build-only</c>
 /// stops after the builds (a long build and the search timings then fit in separate short runs).
 /// Args: [--sizes 100000,1000000] [--dim 64] [--queries 1000] [--ef 32,64,128,256] [--rounds 5] [--dists normal,mixture]
-/// [--peer CMD] [--threads 2] [--dir DIR] [--build-only] [--storage f16|f32]. The HTTP part is <c>serving-http</c>.
+/// [--peer CMD] [--threads 2] [--dir DIR] [--build-only] [--storage f32|f16]. The HTTP part is <c>serving-http</c>.
 /// </summary>
 internal sealed class ServingBenchmark : IBenchmark
 {
@@ -38,7 +38,7 @@ internal sealed class ServingBenchmark : IBenchmark
         string dir = Arg("--dir", Path.Combine(Path.GetTempPath(), "mlnetrec-serving-bench"));
         Directory.CreateDirectory(dir);
         bool buildOnly = args.Contains("--build-only");
-        var storage = Arg("--storage", "f16") == "f32" ? GraphVectorStorage.Float32 : GraphVectorStorage.Float16;
+        var storage = Arg("--storage", "f32") == "f16" ? GraphVectorStorage.Float16 : GraphVectorStorage.Float32;
 
         Console.WriteLine($"serving: dim {dim}, {queryCount} queries, inner product, HNSW M 16 efConstruction 200, build threads {threads}, " +
                           $"search 1 thread; {rounds} interleaved rounds, median; load {File.ReadAllText("/proc/loadavg").Trim()} (cores {Environment.ProcessorCount})");
