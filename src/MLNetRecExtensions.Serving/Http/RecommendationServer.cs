@@ -78,22 +78,16 @@ public sealed class RecommendationServer : IAsyncDisposable
 
         app.MapPost("/recommend", (HttpRequest request) => Guard(log, async () =>
         {
-            var body = await ReadBody<BatchRequest>(request, "{\"users\": [\"u1\", ...], \"k\": 10}").ConfigureAwait(false);
-            if (body?.Users is not { } users)
-                throw new BadRequestException("The body must be {\"users\": [\"u1\", ...], \"k\": 10} with a \"users\" array of user ids.");
-            if (users.Any(u => u is null))
-                throw new BadRequestException("\"users\" holds a null; every entry must be a user id string.");
-            return Results.Json(await service.RecommendBatchAsync(users, body.K ?? DefaultK).ConfigureAwait(false), Json);
+            var body = await ReadBody<BatchRequest>(request, "users", "user").ConfigureAwait(false);
+            var users = Ids(body?.Users, "users", "user");
+            return Results.Json(await service.RecommendBatchAsync(users, body!.K ?? DefaultK).ConfigureAwait(false), Json);
         }));
 
         app.MapPost("/recommend/new", (HttpRequest request) => Guard(log, async () =>
         {
-            var body = await ReadBody<NewUserRequest>(request, "{\"items\": [\"i1\", ...], \"k\": 10}").ConfigureAwait(false);
-            if (body?.Items is not { } items)
-                throw new BadRequestException("The body must be {\"items\": [\"i1\", ...], \"k\": 10} with an \"items\" array of the new user's item ids.");
-            if (items.Any(i => i is null))
-                throw new BadRequestException("\"items\" holds a null; every entry must be an item id string.");
-            return Results.Json(service.RecommendNewUser(items, body.K ?? DefaultK), Json);
+            var body = await ReadBody<NewUserRequest>(request, "items", "item").ConfigureAwait(false);
+            var items = Ids(body?.Items, "items", "item");
+            return Results.Json(service.RecommendNewUser(items, body!.K ?? DefaultK), Json);
         }));
 
         app.MapGet("/similar/{itemId}", (string itemId, HttpRequest request) =>
@@ -106,7 +100,8 @@ public sealed class RecommendationServer : IAsyncDisposable
         }));
     }
 
-    private static async Task<T?> ReadBody<T>(HttpRequest request, string form)
+    // The body {"<array>": ["<kind>1", ...], "k": 10} of the POST endpoints.
+    private static async Task<T?> ReadBody<T>(HttpRequest request, string array, string kind)
     {
         try
         {
@@ -114,9 +109,20 @@ public sealed class RecommendationServer : IAsyncDisposable
         }
         catch (JsonException e)
         {
-            throw new BadRequestException($"The body is not valid JSON of the form {form}: {e.Message}");
+            throw new BadRequestException($"The body is not valid JSON of the form {Form(array, kind)}: {e.Message}");
         }
     }
+
+    private static IReadOnlyList<string> Ids(IReadOnlyList<string>? ids, string array, string kind)
+    {
+        if (ids == null)
+            throw new BadRequestException($"The body must be {Form(array, kind)} with an \"{array}\" array of {kind} ids.");
+        if (ids.Any(i => i is null))
+            throw new BadRequestException($"\"{array}\" holds a null; every entry must be {(kind == "item" ? "an" : "a")} {kind} id string.");
+        return ids;
+    }
+
+    private static string Form(string array, string kind) => $"{{\"{array}\": [\"{kind[0]}1\", ...], \"k\": 10}}";
 
     private static int ParseK(HttpRequest request)
     {
