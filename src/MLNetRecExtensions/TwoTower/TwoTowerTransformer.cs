@@ -98,6 +98,12 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
     /// <summary>Always null: the ranking score is the similarity alone.</summary>
     public float[]? ItemBiases => null;
 
+    /// <summary>The user tower as a single-row scorer (for the serving bundle, which embeds new users without this type).</summary>
+    internal UserTowerScorer Scorer => _scorer;
+
+    /// <summary>The raw continuous values a new user without them gets: the training mean of each slot.</summary>
+    internal float[] NewUserContinuous => _continuousMeans[.._network.Schema.ContinuousWidth];
+
     /// <summary>The embedding of an unknown user (<see cref="Dimension"/> values): the user tower with no features.</summary>
     public float[] FallbackUserEmbedding { get; }
 
