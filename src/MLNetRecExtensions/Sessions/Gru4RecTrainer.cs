@@ -41,6 +41,8 @@ internal sealed class Gru4RecTrainer
     private readonly Optimizer _outputOptimizer, _biasOptimizer;
     private readonly Optimizer? _embeddingOptimizer;
     private readonly (Optimizer? Input, Optimizer Hidden, Optimizer InputBias, Optimizer HiddenBias)[] _layerOptimizers;
+    private readonly ParallelOptions _updateOptions;
+    private readonly Action _updateOutputRows, _updateRest;
 
     public Gru4RecTrainer(Gru4RecOptions options, SessionData data)
     {
@@ -85,6 +87,9 @@ internal sealed class Gru4RecTrainer
         }
         _layerOptimizers = _net.Layers.Select(l => ((Optimizer?)CreateOptimizer(l.InputWeights.Length),
             CreateOptimizer(l.HiddenWeights.Length), CreateOptimizer(l.InputBias.Length), CreateOptimizer(l.HiddenBias.Length))).ToArray();
+        _updateOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        _updateOutputRows = UpdateOutputRows;
+        _updateRest = UpdateRest;
     }
 
     public Gru4RecNetwork Network => _net;
@@ -262,7 +267,22 @@ internal sealed class Gru4RecTrainer
         }
     }
 
+    // The dense layer weights, the output rows and the bias rows have disjoint optimizer state: with more than one thread
+    // they are updated side by side (the result is the same as one after the other).
     private void ApplyUpdates()
+    {
+        if (_o.NumberOfThreads > 1)
+            Parallel.Invoke(_updateOptions, _updateOutputRows, _updateRest);
+        else
+        {
+            _updateOutputRows();
+            _updateRest();
+        }
+    }
+
+    private void UpdateOutputRows() => _outputGradient.Step(_outputOptimizer, _net.OutputWeights);
+
+    private void UpdateRest()
     {
         var net = _net;
         for (int l = 0; l < net.Layers.Length; l++)
@@ -277,7 +297,6 @@ internal sealed class Gru4RecTrainer
             layer.ZeroGradients();
         }
         _embeddingGradient?.Step(_embeddingOptimizer!, net.InputEmbedding);
-        _outputGradient.Step(_outputOptimizer, net.OutputWeights);
         _biasGradient.Step(_biasOptimizer, net.OutputBias);
     }
 }
