@@ -7,7 +7,8 @@ namespace MLNetRecExtensions.Sessions;
 
 /// <summary>
 /// The GRU4Rec training loop over session-parallel mini-batches: per step, B events in, their B next items plus N_A
-/// shared samples as the candidates (B × (B + N_A) scores, never the whole catalog), the chosen loss, one-step
+/// shared samples as the candidates (at most B × (B + N_A) scores, never the whole catalog: a sample drawn k times is
+/// scored once and weighted k in the loss, which gives the same loss and gradient), the chosen loss, one-step
 /// truncated backpropagation (the carried state is a constant), and an optimizer step on the dense weights and on
 /// the touched rows of the item tables.
 /// </summary>
