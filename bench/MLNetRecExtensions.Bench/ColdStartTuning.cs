@@ -20,7 +20,7 @@ internal sealed class ColdStartTuning : IBenchmark
     public string Description => "cold-start variants chosen on validation users, then measured on held-out users (several holdouts)";
 
     /// <summary>The variant the cold-start section of <c>mfvssoftmax</c> reports, chosen on validation users.</summary>
-    internal const string Chosen = "time-full-cap20";
+    internal const string Chosen = "timeage-full-cap20-e4";
 
     /// <summary>The variants: features-only user towers (no ID, no history) unless stated.</summary>
     internal static readonly Dictionary<string, Func<TwoTowerOptions>> Variants = new()
@@ -40,6 +40,13 @@ internal sealed class ColdStartTuning : IBenchmark
         ["time-full-cap30-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 30; o.NumberOfEpochs = 4; }),
         ["time-full-cap30-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 30; o.NumberOfEpochs = 6; }),
         ["time-full-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.NumberOfEpochs = 4; }),
+        ["time-full-cap20-e6-b10"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 6; o.ContinuousBuckets = 10; }),
+        ["timeage-full-cap20-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 6; o.CategoricalColumnNames = []; }),
+        ["time-full-cap20-e6-lr001"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 6; o.LearningRate = 0.001f; }),
+        ["timeage-full-cap30-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 30; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; }),
+        ["timeage-full-cap20-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; }),
+        ["timeage-full-cap10-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 10; o.NumberOfEpochs = 6; o.CategoricalColumnNames = []; }),
+        ["timeonly-full-cap20-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 6; o.CategoricalColumnNames = []; o.ContinuousColumnNames = ["Timestamp"]; }),
         ["time-full-cap20-e24"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 24; }),
         ["time-full-cap30-b10"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 30; o.ContinuousBuckets = 10; }),
         ["time-full-cap30-t05"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 30; o.Temperature = 0.05f; }),
@@ -111,8 +118,8 @@ internal sealed class ColdStartTuning : IBenchmark
     /// <summary>A cold user's inputs: gender, occupation, age and, when the model reads <c>Timestamp</c>, the request time (first timestamp).</summary>
     internal static TwoTowerUserFeatures ColdUser(MovieLensSideFeatures side, TwoTowerOptions options, int user, double firstTimestamp) => new()
     {
-        Categoricals = [side.GenderIndex(user), side.OccupationIndex(user)],
-        Continuous = options.ContinuousColumnNames.Contains("Timestamp") ? [side.UserAge[user], (float)firstTimestamp] : [side.UserAge[user]],
+        Categoricals = options.CategoricalColumnNames.Length == 0 ? [] : [side.GenderIndex(user), side.OccupationIndex(user)],
+        Continuous = options.ContinuousColumnNames.Select(c => c == "Timestamp" ? (float)firstTimestamp : side.UserAge[user]).ToArray(),
     };
 
     private static List<(string, double)> Measure(MLContext ml, InteractionData data, MovieLensSideFeatures side, InteractionSplit split, string[] names)

@@ -25,6 +25,9 @@ internal sealed class WarmTuning : IBenchmark
         ["features-t025"] = () => With(o => o.Temperature = 0.25f),
         ["features-mixed256"] = () => With(o => o.SharedNegatives = 256),
         ["features-time"] = () => With(o => o.ContinuousColumnNames = ["Age", "Timestamp"]),
+        ["features-e8"] = () => With(o => o.NumberOfEpochs = 8),
+        ["features-lr002"] = () => With(o => o.LearningRate = 0.002f),
+        ["features-d96"] = () => With(o => o.EmbeddingDimension = 96),
         ["features-itemdrop01"] = () => With(o => o.ItemIdDropout = 0.1f),
     };
 
