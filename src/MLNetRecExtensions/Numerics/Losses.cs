@@ -14,28 +14,92 @@ public static class Losses
     /// <exception cref="ArgumentOutOfRangeException">A target is outside <c>[0, cols)</c> or is itself excluded, or a span has the wrong length.</exception>
     public static float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int rows, int cols, ReadOnlySpan<int> targets,
         Span<float> dLogits, ReadOnlySpan<float> columnOffsets = default, ReadOnlySpan<bool> excluded = default)
+        => SoftmaxCrossEntropy(logits, rows, cols, targets, dLogits, columnOffsets, excluded, maxDegreeOfParallelism: 1);
+
+    /// <summary>
+    /// <see cref="SoftmaxCrossEntropy(ReadOnlySpan{float}, int, int, ReadOnlySpan{int}, Span{float}, ReadOnlySpan{float}, ReadOnlySpan{bool})"/>
+    /// with the rows split over up to <paramref name="maxDegreeOfParallelism"/> threads (≤ 0: one per core). Each row is
+    /// computed the same way on any thread and the row losses are summed in row order, so the result does not depend
+    /// on the thread count.
+    /// </summary>
+    public static unsafe float SoftmaxCrossEntropy(ReadOnlySpan<float> logits, int rows, int cols, ReadOnlySpan<int> targets,
+        Span<float> dLogits, ReadOnlySpan<float> columnOffsets, ReadOnlySpan<bool> excluded, int maxDegreeOfParallelism)
     {
         RowSoftmax.Validate(logits.Length, rows, cols, columnOffsets, excluded);
         if (targets.Length != rows) throw new ArgumentOutOfRangeException(nameof(targets), targets.Length, $"Expected one target per row ({rows}).");
         if (dLogits.Length != rows * cols) throw new ArgumentOutOfRangeException(nameof(dLogits), dLogits.Length, $"Expected [rows, cols] = {rows} × {cols} values.");
-        if (rows == 0) return 0f;
-        double total = 0;
-        float invRows = 1f / rows;
-        var z = new float[cols];
         for (int r = 0; r < rows; r++)
         {
             int t = targets[r];
             if ((uint)t >= (uint)cols || (!excluded.IsEmpty && excluded[r * cols + t]))
                 throw new ArgumentOutOfRangeException(nameof(targets), t, $"targets[{r}] = {t} must be a non-excluded column in [0, {cols}).");
-            float lse = RowSoftmax.AdjustedRowLogSumExp(logits, r, cols, columnOffsets, excluded, z);
-            float targetLogit = logits[r * cols + t] - (columnOffsets.IsEmpty ? 0f : columnOffsets[t]);
-            total += lse - targetLogit;
-            var d = dLogits.Slice(r * cols, cols);
-            RowSoftmax.RowProbabilities(logits, r, cols, lse, columnOffsets, excluded, d);
-            d[t] -= 1f;
-            TensorPrimitives.Multiply(d, invRows, d);
         }
+        if (rows == 0) return 0f;
+        var rowLoss = new double[rows];
+        int workers = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism;
+        // Below ~64k entries a thread hand-off costs more than it saves.
+        workers = Math.Min(workers, Math.Max(1, (int)((long)rows * cols / 65536)));
+        fixed (float* pLogits = logits, pD = dLogits, pOffsets = columnOffsets)
+        fixed (int* pTargets = targets)
+        fixed (bool* pExcluded = excluded)
+        {
+            var rowsOf = new CrossEntropyRows((nint)pLogits, (nint)pD, (nint)pOffsets, columnOffsets.Length, (nint)pTargets,
+                (nint)pExcluded, excluded.Length, cols, 1f / rows, rowLoss);
+            if (workers == 1) rowsOf.Run(0, rows);
+            else
+            {
+                int chunk = (rows + workers - 1) / workers;
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                    w => rowsOf.Run(w * chunk, Math.Min(rows, (w + 1) * chunk)));
+            }
+        }
+        double total = 0;
+        for (int r = 0; r < rows; r++) total += rowLoss[r];
         return (float)(total / rows);
+    }
+
+    // One row of the cross-entropy in a single exp pass: z = logits − offsets (excluded → −∞),
+    // loss = max + log Σ e^(z−max) − z_t, dLogits = (e^(z−max) / Σ − onehot(t)) / rows.
+    private readonly unsafe struct CrossEntropyRows(nint logits, nint dLogits, nint offsets, int offsetCount, nint targets,
+        nint excluded, int excludedCount, int cols, float invRows, double[] rowLoss)
+    {
+        public void Run(int first, int end)
+        {
+            var offsetSpan = new ReadOnlySpan<float>((float*)offsets, offsetCount);
+            var excludedSpan = new ReadOnlySpan<bool>((bool*)excluded, excludedCount);
+            for (int r = first; r < end; r++)
+            {
+                var row = new ReadOnlySpan<float>((float*)logits + (long)r * cols, cols);
+                var d = new Span<float>((float*)dLogits + (long)r * cols, cols);
+                int t = ((int*)targets)[r];
+                var mask = excludedSpan.IsEmpty ? default : excludedSpan.Slice(r * cols, cols);
+                bool masked = mask.Contains(true);
+                float target, max;
+                if (offsetSpan.IsEmpty && !masked)
+                {
+                    // Straight from the logits: no copy of the row.
+                    target = row[t];
+                    max = TensorPrimitives.Max(row);
+                    TensorPrimitives.Subtract(row, max, d);
+                }
+                else
+                {
+                    if (offsetSpan.IsEmpty) row.CopyTo(d);
+                    else TensorPrimitives.Subtract(row, offsetSpan, d);
+                    if (masked)
+                        for (int c = 0; c < cols; c++)
+                            if (mask[c]) d[c] = float.NegativeInfinity;
+                    target = d[t];
+                    max = TensorPrimitives.Max(d);
+                    TensorPrimitives.Subtract(d, max, d);
+                }
+                TensorPrimitives.Exp(d, d);
+                float sum = TensorPrimitives.Sum(d);
+                rowLoss[r] = max + MathF.Log(sum) - target;
+                TensorPrimitives.Multiply(d, invRows / sum, d);
+                d[t] -= invRows;
+            }
+        }
     }
 
     /// <summary>

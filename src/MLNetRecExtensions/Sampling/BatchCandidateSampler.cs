@@ -107,19 +107,52 @@ public sealed class BatchCandidateSampler
         for (int c = 0; c < candidates.Length; c++)
             logQ[c] = (float)Math.Log(Math.Max(Probability(candidates[c], b), MinProbability));
 
+        bool anyMasked = false;
+        if (!UsesInBatchNegatives)
+        {
+            for (int r = 0; r < b; r++)
+            {
+                var mask = batch.WritableMaskRow(r);
+                mask[..b].Fill(true);
+                mask[r] = false;
+            }
+            anyMasked = b > 1;
+        }
+        if (RemoveAccidentalHits || ExcludedHistory != null)
+            anyMasked |= MaskHits(users, items, candidates, batch);
+        batch.HasMaskedEntries = anyMasked;
+    }
+
+    // Masks, per row r, every candidate c ≠ r equal to the row's positive or in the row user's history. Candidates
+    // are found through item → positions chains built once per batch, so the cost is B + C plus the histories'
+    // lengths, not B·C look-ups.
+    private bool MaskHits(ReadOnlySpan<int> users, ReadOnlySpan<int> items, ReadOnlySpan<int> candidates, CandidateBatch batch)
+    {
+        int b = users.Length, c = candidates.Length;
+        var (first, next) = batch.PositionChains(ItemCount, c);
+        for (int j = c - 1; j >= 0; j--)
+        {
+            next[j] = first[candidates[j]];
+            first[candidates[j]] = j;
+        }
+        bool any = false;
         for (int r = 0; r < b; r++)
         {
             var mask = batch.WritableMaskRow(r);
+            if (RemoveAccidentalHits) any |= MaskItem(items[r], r, first, next, mask);
             int user = users[r];
-            bool hasHistory = ExcludedHistory != null && (uint)user < (uint)ExcludedHistory.UserCount;
-            for (int c = 0; c < candidates.Length; c++)
-            {
-                if (c == r) continue;
-                int item = candidates[c];
-                mask[c] = (c < b && !UsesInBatchNegatives)
-                    || (RemoveAccidentalHits && item == items[r])
-                    || (hasHistory && ExcludedHistory!.Contains(user, item));
-            }
+            if (ExcludedHistory != null && (uint)user < (uint)ExcludedHistory.UserCount)
+                foreach (int item in ExcludedHistory.ItemsOf(user)) any |= MaskItem(item, r, first, next, mask);
         }
+        for (int j = 0; j < c; j++) first[candidates[j]] = -1;
+        return any;
+    }
+
+    private static bool MaskItem(int item, int row, int[] first, int[] next, Span<bool> mask)
+    {
+        bool any = false;
+        for (int j = first[item]; j >= 0; j = next[j])
+            if (j != row) { mask[j] = true; any = true; }
+        return any;
     }
 }

@@ -56,6 +56,21 @@ public sealed class CandidateBatch
         return n;
     }
 
+    /// <summary>Whether any entry of <see cref="Mask"/> is true (when false a trainer may skip the mask).</summary>
+    public bool HasMaskedEntries { get; internal set; }
+
+    private int[] _firstPosition = [];
+    private int[] _nextPosition = [];
+
+    // Scratch of the sampler's hit masking: per item the first candidate position holding it (all −1 between
+    // batches), and per position the next one holding the same item.
+    internal (int[] First, int[] Next) PositionChains(int itemCount, int candidateCount)
+    {
+        if (_firstPosition.Length < itemCount) { _firstPosition = new int[itemCount]; Array.Fill(_firstPosition, -1); }
+        if (_nextPosition.Length < candidateCount) _nextPosition = new int[candidateCount];
+        return (_firstPosition, _nextPosition);
+    }
+
     internal void Reset(int batchSize, int sharedCount)
     {
         BatchSize = batchSize;

@@ -22,6 +22,7 @@ internal sealed class RetrievalLoss
     }
 
     private float[] _logits = [], _dLogits = [];
+    private readonly DistinctSoftmax _distinct = new();
 
     public TwoTowerLoss Loss { get; }
     public TwoTowerSimilarity Similarity { get; }
@@ -65,7 +66,8 @@ internal sealed class RetrievalLoss
     private float Softmax(float[] u, float[] v, int b, int c, int d, float invT, ReadOnlySpan<int> targets,
         ReadOnlySpan<float> logQ, ReadOnlySpan<bool> mask, float[] dU, float[] dV)
     {
-        // The [B, C] buffers (4 MB each at B = C = 1024) are kept between batches: allocating them per batch was the
+        if (mask.IsEmpty) return _distinct.Compute(u, b, v, c, d, invT, targets, logQ, dU, dV, Threads);
+        // With a mask rows of one user differ, so every pair is scored. The [B, C] buffers (4 MB each at B = C = 1024) are kept between batches: allocating them per batch was the
         // largest allocation of an epoch (large-object heap, a gen-2 collection every few batches).
         if (_logits.Length < b * c)
         {
@@ -75,7 +77,7 @@ internal sealed class RetrievalLoss
         var logits = _logits.AsSpan(0, b * c);
         var dLogits = _dLogits.AsSpan(0, b * c);
         Gemm.Multiply(false, true, b, c, d, invT, u, v, 0f, logits, Threads);
-        float loss = Losses.SoftmaxCrossEntropy(logits, b, c, targets, dLogits, logQ, mask);
+        float loss = Losses.SoftmaxCrossEntropy(logits, b, c, targets, dLogits, logQ, mask, Threads);
         Gemm.Multiply(false, false, b, d, c, invT, dLogits, v, 0f, dU, Threads);
         Gemm.Multiply(true, false, c, d, b, invT, dLogits, u, 0f, dV, Threads);
         return loss;

@@ -156,7 +156,7 @@ internal sealed class TwoTowerTrainer
                 candidates = _candidates.Candidates.ToArray();
                 targets = Enumerable.Range(0, b).ToArray();
                 logQ = _candidates.LogQ;
-                mask = _candidates.Mask;
+                mask = _candidates.HasMaskedEntries ? _candidates.Mask : default;
                 break;
         }
         int c = candidates.Length;

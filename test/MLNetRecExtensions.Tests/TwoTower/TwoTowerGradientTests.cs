@@ -69,6 +69,17 @@ public sealed class TwoTowerGradientTests
         CheckAllGradients(options, [0, 1, 2, 3, 4, 5, 6, 7]);
     }
 
+    // No hit removal: the loss is computed over the distinct users and items of the batch (rows 0 and 2 share
+    // item 1, rows 1 and 4 item 4), whose regrouped gradients must still be the exact per-row ones.
+    [TestMethod]
+    public void UnmaskedInBatchSoftmaxOverDistinctRowsGradientsMatchFiniteDifferences()
+    {
+        var options = FeatureOptions(TwoTowerLoss.InBatchSoftmax);
+        options.RemoveAccidentalHits = false;
+        options.SharedNegatives = 2;
+        CheckAllGradients(options, [0, 1, 2, 3, 4, 5, 6, 7, 1]);
+    }
+
     // The joint item MLP (ID embedding and features through one MLP) instead of the default residual item tower.
     [TestMethod]
     public void JointItemMlpGradientsMatchFiniteDifferences()
