@@ -13,18 +13,19 @@ namespace MLNetRecExtensions.Cli;
 /// </summary>
 internal static class CodeGenerator
 {
-    private const string MlNetVersion = "5.0.1";
+    // The ML.NET version the library was built against (the generated projects use the same).
+    private static string MlNetVersion => GeneratedLibraryReference.Dependencies().Dependencies["Microsoft.ML"];
 
     public static void Write(string directory, ExperimentConfig config, TrialSettings best)
     {
         // Stop MSBuild from importing the props of an enclosing repository (central package versions, warnings as errors).
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />\n");
-        WriteConsumption(Path.Combine(directory, "Consumption"));
+        WriteConsumption(Path.Combine(directory, "Consumption"), config.Training.K);
         WriteTraining(Path.Combine(directory, "Training"), config, best);
     }
 
-    private static void WriteConsumption(string dir)
+    private static void WriteConsumption(string dir, int storedK)
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "Consumption.csproj"), Project($$"""
@@ -53,7 +54,7 @@ internal static class CodeGenerator
                 public bool IsColdStart { get; set; }
             }
             """);
-        File.WriteAllText(Path.Combine(dir, "RecommendationModel.cs"), """
+        File.WriteAllText(Path.Combine(dir, "RecommendationModel.cs"), $$"""
             using Microsoft.ML;
 
             namespace Consumption;
@@ -61,6 +62,9 @@ internal static class CodeGenerator
             /// <summary>Loads model.zip (a plain ML.NET model) and answers the top-K items of a user.</summary>
             public sealed class RecommendationModel
             {
+                /// <summary>Items stored per user in model.zip (mlnet-rec recommendation --k); <see cref="Recommend"/> answers at most this many.</summary>
+                public const int StoredK = {{storedK}};
+
                 private readonly PredictionEngine<ModelInput, ModelOutput> _engine;
 
                 public RecommendationModel(string modelPath)
@@ -70,8 +74,11 @@ internal static class CodeGenerator
                 }
 
                 /// <summary>The top <paramref name="k"/> (item, score) pairs of <paramref name="userId"/>; unknown users get the most popular items.</summary>
+                /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is below 1 or above <see cref="StoredK"/>.</exception>
                 public IReadOnlyList<(string Item, float Score)> Recommend(string userId, int k)
                 {
+                    if (k < 1 || k > StoredK)
+                        throw new ArgumentOutOfRangeException(nameof(k), k, $"model.zip stores the top {StoredK} items per user; ask for 1 to {StoredK}, or retrain with mlnet-rec recommendation --k {k}.");
                     var output = _engine.Predict(new ModelInput { User = userId });
                     return output.RecommendedItems.Zip(output.RecommendedScores).Take(k).ToList();
                 }
@@ -83,10 +90,15 @@ internal static class CodeGenerator
 
             if (args.Length < 1)
             {
-                Console.Error.WriteLine("usage: dotnet run -- USER_ID [K] [MODEL.zip]");
+                Console.Error.WriteLine($"usage: dotnet run -- USER_ID [K (default and most: {RecommendationModel.StoredK})] [MODEL.zip]");
                 return 2;
             }
-            int k = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+            int k = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : RecommendationModel.StoredK;
+            if (k < 1 || k > RecommendationModel.StoredK)
+            {
+                Console.Error.WriteLine($"K = {k}: model.zip stores the top {RecommendationModel.StoredK} items per user; give 1 to {RecommendationModel.StoredK}, or retrain with mlnet-rec recommendation --k {k}");
+                return 2;
+            }
             string modelPath = args.Length > 2 ? args[2] : Path.Combine(AppContext.BaseDirectory, "model.zip");
             var model = new RecommendationModel(modelPath);
             Console.WriteLine("user,item,rank,score");
@@ -103,16 +115,10 @@ internal static class CodeGenerator
     private static void WriteTraining(string dir, ExperimentConfig config, TrialSettings best)
     {
         Directory.CreateDirectory(dir);
-        var library = FindLibraryProject();
-        string reference = library != null
-            ? $"""    <ProjectReference Include="{library}" />"""
-            : """    <PackageReference Include="MLNetRecExtensions" Version="0.1.0" />""";
+        string reference = GeneratedLibraryReference.Write(dir);
         string fastTree = best.Kind == RecommenderKind.TwoStage
             ? $"""{Environment.NewLine}    <PackageReference Include="Microsoft.ML.FastTree" Version="{MlNetVersion}" />""" : "";
-        File.WriteAllText(Path.Combine(dir, "Training.csproj"), Project($$"""
-            {{reference}}
-                <PackageReference Include="Microsoft.ML" Version="{{MlNetVersion}}" />{{fastTree}}
-            """));
+        File.WriteAllText(Path.Combine(dir, "Training.csproj"), Project(reference + fastTree));
 
         var d = config.Dataset;
         var format = d.Options.Format(d.Path);
@@ -239,16 +245,5 @@ internal static class CodeGenerator
         foreach (char c in s)
             b.Append(c switch { '\\' => "\\\\", '"' => "\\\"", '\t' => "\\t", '\n' => "\\n", '\r' => "\\r", _ when c < ' ' => $"\\u{(int)c:x4}", _ => c.ToString() });
         return b.Append('"').ToString();
-    }
-
-    // The library project of the source tree this CLI was built from, when there is one (else the NuGet package).
-    private static string? FindLibraryProject()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "src", "MLNetRecExtensions", "MLNetRecExtensions.csproj");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
     }
 }

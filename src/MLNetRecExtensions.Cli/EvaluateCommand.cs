@@ -16,7 +16,7 @@ internal static class EvaluateCommand
             new("--dataset", "FILE", "required", "test interactions (every user in it is evaluated)"),
             new("--train", "FILE", "none", "training interactions: their items are removed from the lists (same column options)"),
             .. DataFileOptions.Specs,
-            new("--k", "N", "10", "cut-off of the metrics"),
+            new("--k", "N", "10", "cut-off of the metrics; at most the K model.zip was written with (recommendation --k), else exit 2"),
         ],
         CommandSpec.FileFormats + "\nThe model's lists already leave out the items it was trained on; --train removes the items of another training file too.");
 
@@ -32,6 +32,7 @@ internal static class EvaluateCommand
         var train = trainPath == null ? null : InteractionLoaders.ReadDelimited(trainPath, files.Format(trainPath));
 
         var engine = ModelFile.Load(new MLContext(0), modelPath);
+        ModelFile.CheckK(modelPath, k);
         var users = test.Users.Distinct().Select(u => test.UserIds![u]).ToList();
         int cold = 0;
         var lists = users.Select(u =>

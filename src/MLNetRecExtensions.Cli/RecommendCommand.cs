@@ -12,7 +12,7 @@ internal static class RecommendCommand
             new("--user", "ID", "", "one user id (this or --users-file)"),
             new("--users-file", "FILE", "", "one user id per line (blank lines skipped)"),
             new("--items", "ID,ID,…", "", "instead of a user: recent item ids of a new user, folded in (matrix factorization models; unknown ids ignored)"),
-            new("--k", "N", "10 (at most the K the model was trained with)", "items per user"),
+            new("--k", "N", "10", "items per user; with --user/--users-file at most the K model.zip was written with (recommendation --k), else exit 2"),
             new("--output", "FILE", "standard output", "write the CSV here"),
         ],
         "Output: CSV with header user,item,rank,score (rank from 1), original ids. Users the model does not know get the " +
@@ -38,6 +38,7 @@ internal static class RecommendCommand
         var users = user != null ? [user] : File.ReadLines(usersFile!).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
 
         var engine = ModelFile.Load(new MLContext(0), modelPath);
+        ModelFile.CheckK(modelPath, k);
         using var writer = o.Get("--output") is { } path ? new StreamWriter(path) : null;
         var output = writer ?? Console.Out;
         output.WriteLine("user,item,rank,score");

@@ -8,7 +8,7 @@ namespace MLNetRecExtensions.ModelSelection;
 /// <summary>
 /// Automatic model selection inside a time budget, in the manner of ML.NET's Model Builder: tries the library's
 /// recommenders with a small hyper-parameter search (<see cref="SearchSpace"/>: every family's defaults, then
-/// random grid points and neighbours of each family's best), fits each on the training part, scores it on the
+/// random grid points and neighbours of each family's best, the families sharing the time by weight), fits each on the training part, scores it on the
 /// validation part with <see cref="RecommenderComparison"/> (top-K over the full catalog, training items excluded),
 /// and returns every trial and the best. With several validation splits
 /// (<see cref="RecommenderSearchOptions.ValidationFolds"/>) a trial is fitted and scored on each, its metric is the
@@ -20,7 +20,8 @@ namespace MLNetRecExtensions.ModelSelection;
 /// succeeded, a trial still training when the budget runs out is stopped at its next iteration or epoch and
 /// recorded as stopped. A trial that throws is
 /// recorded with its error and the search goes on. Deterministic for a seed apart from which trials fit in the
-/// budget (that depends on the machine's speed; <see cref="RecommenderSearchOptions.MaxTrials"/> bounds it).
+/// budget and, with several searched families, which family is proposed next (both follow measured times, so the
+/// machine's speed; <see cref="RecommenderSearchOptions.MaxTrials"/> bounds the count).
 /// </remarks>
 public sealed class RecommenderSearch
 {
@@ -151,7 +152,7 @@ public sealed class RecommenderSearch
 
         while (trials.Count < _options.MaxTrials && (trials.Count == 0 || clock.Elapsed < budget))
         {
-            var settings = space.Next(Fits, BestOf);
+            var settings = space.Next(Fits, BestOf, kind => trials.Where(t => t.Settings.Kind == kind).Select(t => t.Seconds).ToList());
             if (settings == null) break;
             space.Tried(settings);
             _options.Progress?.Report(new RecommenderSearchProgress(settings, null, clock.Elapsed, budget));

@@ -2,10 +2,14 @@ namespace MLNetRecExtensions.ModelSelection;
 
 /// <summary>
 /// The hyper-parameter grids of <see cref="RecommenderSearch"/> and its proposal rule: the defaults of the cheap
-/// families (popularity, implicit ALS, MF) first; then a weighted round robin over the families (ALS 4, two-tower 2,
-/// MF 1, two-stage 1) whose first proposal for the slow families (two-tower, two-stage) is their defaults, and
-/// otherwise alternately a random grid point and a neighbour of the family's best point so far (one grid step in
-/// one parameter), never repeating a point. Deterministic for a seed.
+/// families (popularity, implicit ALS, MF) first; then the families share the time by weight (ALS 4, two-tower 2,
+/// MF 1, two-stage 1): the next proposal goes to the family that would stand least over its share after its next
+/// trial, i.e. with the smallest (seconds spent + estimated seconds of its next trial) / weight (ties in family
+/// order), the estimate being the family's last trial time or, before its first trial, the longest trial seen so
+/// far. So a cheap family gets many trials while a slow one runs a few, instead of an equal count, and a slow
+/// family's first trial waits until the cheap ones have had a comparable time. A family's first proposal is its defaults, then alternately a random grid point and a neighbour of the
+/// family's best point so far (one grid step in one parameter), never repeating a point. Deterministic for a seed
+/// and the sequence of measured times (with several families the order therefore depends on the machine's speed).
 /// </summary>
 internal sealed class SearchSpace
 {
@@ -39,7 +43,7 @@ internal sealed class SearchSpace
         ],
     };
 
-    // Proposals per family in one round after the defaults: ALS is cheap and usually the strongest.
+    // Time share of each family after the defaults: ALS is cheap and usually the strongest.
     private static readonly Dictionary<RecommenderKind, int> Weights = new()
     {
         [RecommenderKind.Popularity] = 0,  // its only point is the defaults
@@ -54,7 +58,6 @@ internal sealed class SearchSpace
     private readonly HashSet<TrialSettings> _tried = [];
     private readonly Dictionary<RecommenderKind, int> _proposed = [];
     private readonly Queue<RecommenderKind> _defaults;
-    private int _round;
 
     public SearchSpace(IEnumerable<RecommenderKind> kinds, int seed)
     {
@@ -68,27 +71,33 @@ internal sealed class SearchSpace
 
     /// <summary>
     /// The next untried point among the families <paramref name="allowed"/> accepts (e.g. those that fit in the
-    /// remaining time), <paramref name="bestOf"/> giving a family's best settings so far; null when none is left.
+    /// remaining time), <paramref name="bestOf"/> giving a family's best settings so far and <paramref name="trialSeconds"/>
+    /// the times of its trials so far, in order; null when none is left.
     /// </summary>
-    public TrialSettings? Next(Func<TrialSettings, bool> allowed, Func<RecommenderKind, TrialSettings?> bestOf)
+    public TrialSettings? Next(Func<TrialSettings, bool> allowed, Func<RecommenderKind, TrialSettings?> bestOf, Func<RecommenderKind, IReadOnlyList<double>> trialSeconds)
     {
         while (_defaults.Count > 0)
         {
             var d = TrialSettings.Defaults(_defaults.Dequeue());
             if (!_tried.Contains(d) && allowed(d)) return d;
         }
-        var order = _kinds.SelectMany(k => Enumerable.Repeat(k, Weights[k])).ToList();
-        for (int attempt = 0; attempt < 20 * Math.Max(1, order.Count); attempt++)
+        // The family least over its share after its next trial proposes; another one only when it has no fitting untried point.
+        double longest = _kinds.SelectMany(trialSeconds).DefaultIfEmpty(0).Max();
+        double After(RecommenderKind k)
         {
-            if (order.Count == 0) return null;
-            var kind = order[_round++ % order.Count];
-            _proposed[kind] = _proposed.GetValueOrDefault(kind) + 1;
-            var best = bestOf(kind);
-            var defaults = TrialSettings.Defaults(kind);
-            var point = !_tried.Contains(defaults) ? defaults
-                : _proposed[kind] % 2 == 0 && best != null ? Neighbour(best) : RandomPoint(kind, bestOf);
-            if (!_tried.Contains(point) && allowed(point)) return point;
+            var seconds = trialSeconds(k);
+            return (seconds.Sum() + (seconds.Count > 0 ? seconds[^1] : longest)) / Weights[k];
         }
+        foreach (var kind in _kinds.Where(k => Weights[k] > 0).OrderBy(After).ThenBy(k => k).ToList())
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                _proposed[kind] = _proposed.GetValueOrDefault(kind) + 1;
+                var best = bestOf(kind);
+                var defaults = TrialSettings.Defaults(kind);
+                var point = !_tried.Contains(defaults) ? defaults
+                    : _proposed[kind] % 2 == 0 && best != null ? Neighbour(best) : RandomPoint(kind, bestOf);
+                if (!_tried.Contains(point) && allowed(point)) return point;
+            }
         return null;
     }
 

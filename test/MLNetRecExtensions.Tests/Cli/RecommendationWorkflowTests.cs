@@ -63,10 +63,23 @@ public sealed class RecommendationWorkflowTests
             // The generated consumption project builds against Microsoft.ML alone and prints the same list.
             var printed = RunDotnet(dir, "run", "--project", Path.Combine(output, "Consumption"), "-c", "Release", "--", "user 2", "5");
             CollectionAssert.AreEqual(lines, printed.Trim().Split('\n').Select(l => l.TrimEnd('\r')).ToArray());
-            // The generated training project retrains the chosen model in plain library calls (project reference here).
+            // The generated training project retrains the chosen model in plain library calls, against the copied library assembly.
+            // It restores from nuget.org alone: no project reference into this source tree, no package that is on no feed.
+            var trainingProject = File.ReadAllText(Path.Combine(output, "Training", "Training.csproj"));
+            Assert.DoesNotContain("ProjectReference", trainingProject);
+            Assert.DoesNotContain("<PackageReference Include=\"MLNetRecExtensions\"", System.Text.RegularExpressions.Regex.Replace(trainingProject, "<!--.*?-->", "", System.Text.RegularExpressions.RegexOptions.Singleline));
+            StringAssert.Contains(trainingProject, "<HintPath>lib/MLNetRecExtensions.dll</HintPath>");
+            Assert.IsTrue(File.Exists(Path.Combine(output, "Training", "lib", "MLNetRecExtensions.dll")));
             var retrained = Path.Combine(dir, "retrained.zip");
             RunDotnet(dir, "run", "--project", Path.Combine(output, "Training"), "-c", "Release", "--", data, retrained);
             Assert.IsTrue(new FileInfo(retrained).Length > 1000);
+
+            // model.zip stores the top 5 per user: asking for more is a usage error naming both numbers, not a silent 5.
+            var kError = new StringWriter();
+            Assert.AreEqual(2, CliApp.Run(["recommend", "--model", Path.Combine(output, "model.zip"), "--user", "user 2", "--k", "6"], kError));
+            StringAssert.Contains(kError.ToString(), "--k 6:");
+            StringAssert.Contains(kError.ToString(), "stores the top 5 items per user");
+            Assert.AreEqual(2, CliApp.Run(["evaluate", "--model", Path.Combine(output, "model.zip"), .. FileOptions(data), "--k", "6"], new StringWriter()));
 
             var error = new StringWriter();
             Assert.AreEqual(0, CliApp.Run(["evaluate", "--model", Path.Combine(output, "model.zip"), .. FileOptions(data), "--k", "5"], error), error.ToString());

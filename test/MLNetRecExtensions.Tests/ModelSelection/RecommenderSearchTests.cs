@@ -85,6 +85,36 @@ public sealed class RecommenderSearchTests
     }
 
     [TestMethod]
+    public void FamiliesShareTheTimeByWeightSoACheapFamilyGetsManyMoreTrials()
+    {
+        // iALS (weight 4) trials take 1 s, two-tower (weight 2) trials 20 s. Sharing time 4:2 gives iALS about 2/3 of
+        // the seconds and so about 40 trials per two-tower trial; an equal-count 4:2 round robin would give 2 and hand
+        // two-tower 10/11 of the time.
+        var space = new SearchSpace([RecommenderKind.ImplicitAls, RecommenderKind.TwoTower], seed: 3);
+        var seconds = new Dictionary<RecommenderKind, List<double>> { [RecommenderKind.ImplicitAls] = [], [RecommenderKind.TwoTower] = [] };
+        var kinds = new List<RecommenderKind>();
+        for (int n = 0; n < 200; n++)
+        {
+            var s = space.Next(_ => true, _ => null, k => seconds[k]);
+            Assert.IsNotNull(s);
+            space.Tried(s);
+            kinds.Add(s.Kind);
+            seconds[s.Kind].Add(s.Kind == RecommenderKind.ImplicitAls ? 1 : 20);
+        }
+        // iALS defaults first; two-tower's defaults wait only until iALS has had a comparable time (its first trial is
+        // estimated at the longest seen, 1 s: (0 + 1) / 2 against iALS's (n + 1) / 4), so they run third.
+        Assert.AreEqual(TrialSettings.Defaults(RecommenderKind.ImplicitAls), TrialSettings.Defaults(kinds[0]));
+        Assert.AreEqual(2, kinds.IndexOf(RecommenderKind.TwoTower));
+        double share = seconds[RecommenderKind.TwoTower].Sum() / seconds.Values.Sum(v => v.Sum());
+        Assert.IsTrue(share > 0.28 && share < 0.38, $"two-tower time share {share:F3}, expected about 1/3");
+        int als = kinds.Count(k => k == RecommenderKind.ImplicitAls), tower = kinds.Count - als;
+        Assert.IsGreaterThan(20 * tower, als, $"iALS {als} trials, two-tower {tower}");
+        // A family that does not fit (allowed says no) yields to the others.
+        var onlyAls = space.Next(s => s.Kind == RecommenderKind.ImplicitAls, _ => null, k => k == RecommenderKind.ImplicitAls ? [1e9] : []);
+        Assert.AreEqual(RecommenderKind.ImplicitAls, onlyAls!.Kind);
+    }
+
+    [TestMethod]
     public void TheSameSeedGivesTheSameTrials()
     {
         var split = RecommenderSearch.ValidationSplit(Groups(users: 60, items: 40, perUser: 6), 2);
