@@ -17,7 +17,9 @@ namespace MLNetRecExtensions.Bench;
 /// features, and the same two-tower reloaded with <c>mlContext.Model.Load</c> in a fresh process), folding on
 /// colored groups, training seconds per epoch at 1×/10×/100× interactions, serving µs per user for top-10, and ONNX
 /// export sizes and rows/s through ONNX Runtime vs our transformer.
-/// <c>mfvssoftmax [sections: quality,cold,folding,scale,serving,onnx] [data dir]</c>.
+/// <c>mfvssoftmax [sections: quality,cold,folding,scale,serving,onnx] [data dir]</c>; <c>scale:100:1</c> runs the
+/// scalability section at 100× only with 1 iteration/epoch per trainer (<c>scale</c> = <c>scale:1,10,100:3</c> is
+/// written <c>scale:1+10+100:3</c>), so the long 100× row fits in one short locked run.
 /// </summary>
 internal sealed class MfVsSoftmaxBenchmark : IBenchmark
 {
@@ -50,7 +52,11 @@ internal sealed class MfVsSoftmaxBenchmark : IBenchmark
         if (sections.Contains("quality")) Quality(ml, data, side);
         if (sections.Contains("cold")) ColdStart(ml, data, side);
         if (sections.Contains("folding")) Folding(ml);
-        if (sections.Contains("scale")) Scalability(ml);
+        foreach (var section in sections.Where(x => x == "scale" || x.StartsWith("scale:", StringComparison.Ordinal)))
+        {
+            var parts = section.Split(':');
+            Scalability(ml, parts.Length > 1 ? parts[1].Split('+').Select(int.Parse).ToArray() : [1, 10, 100], parts.Length > 2 ? int.Parse(parts[2]) : 3);
+        }
         if (sections.Contains("serving")) Serving(ml, data, side);
         if (sections.Contains("onnx")) OnnxThroughput.Run(ml, data, side);
         Console.WriteLine($"load at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -83,6 +89,7 @@ internal sealed class MfVsSoftmaxBenchmark : IBenchmark
                                          data.Subset(Enumerable.Range(0, data.Count).Where(r => held.Contains(data.Users[r])).ToArray()));
         var users = held.Order().ToArray();
         var test = UserItemMatrix.FromInteractions(split.Test);
+        var first = ColdStartTuning.RequestTimes(data.UserCount, split.Test);
         Console.WriteLine($"\n## cold start — ML-100K, {users.Length} held-out users (10 %), no ID and no history; Recall@10 / NDCG@10");
         var popularity = ml.Recommenders().Trainers.Popularity().Fit(split.Train.ToDataView(ml));
         var pop = TwoTowerQualityReport.Evaluate(popularity.UserEmbeddings, popularity, split);
@@ -106,17 +113,16 @@ internal sealed class MfVsSoftmaxBenchmark : IBenchmark
                 CategoricalColumnNames = ["Gender", "Occupation"], ContinuousColumnNames = ["Age"], ItemContinuousColumnNames = ["Genres"],
             }),
             ("two-tower + features + ID/history, UserIdDropout 0.5", WithDropout()),
+            ($"two-tower, {ColdStartTuning.Chosen} (chosen on validation users)", ColdStartTuning.Variants[ColdStartTuning.Chosen]()),
         })
         {
             var model = ml.Recommenders().Trainers.TwoTower(options).Fit(side.ToDataView(ml, split.Train));
             int d = model.Dimension;
             var table = new float[data.UserCount * d];
-            foreach (int u in users)
-                model.ComputeUserEmbedding(new TwoTowerUserFeatures { Categoricals = [side.GenderIndex(u), side.OccupationIndex(u)], Continuous = [side.UserAge[u]] })
-                    .CopyTo(table, u * d);
+            foreach (int u in users) model.ComputeUserEmbedding(ColdStartTuning.ColdUser(side, options, u, first[u])).CopyTo(table, u * d);
             var typed = TwoTowerQualityReport.Evaluate(new EmbeddingTable(data.UserCount, d, table), model, split);
             Console.WriteLine($"{name,-52} Recall@10 {typed.Recall:F4}  NDCG@10 {typed.Ndcg:F4}  ({typed.Recall / pop.Recall:F2}× popularity)");
-            var reloaded = ReloadedScores.Rank(ml, model, side, split.Train, users, data.ItemCount);
+            var reloaded = ReloadedScores.Rank(ml, model, side, split.Train, users, data.ItemCount, first);
             var viaFile = RankingEvaluator.Evaluate(reloaded, test, 10);
             Console.WriteLine($"{"  same model, mlContext.Model.Load in a fresh process",-52} Recall@10 {viaFile.Recall:F4}  NDCG@10 {viaFile.Ndcg:F4}  " +
                               $"(identical lists: {users.All(u => reloaded[u]!.SequenceEqual(Top10(model, table, u)))})");
@@ -163,20 +169,21 @@ internal sealed class MfVsSoftmaxBenchmark : IBenchmark
         }
     }
 
-    /// <summary>Seconds per epoch on colored groups at 1×, 10×, 100× the interactions (users scale, catalog fixed).</summary>
-    private static void Scalability(MLContext ml)
+    /// <summary>Seconds per epoch on colored groups at <paramref name="scales"/> × 10 K interactions (users scale, catalog
+    /// fixed): MF seconds per iteration over <paramref name="passes"/> iterations, two-tower median epoch of <paramref name="passes"/>.</summary>
+    private static void Scalability(MLContext ml, int[] scales, int passes)
     {
-        Console.WriteLine("\n## training scalability — colored groups, 1 200 items, 25 interactions per user; seconds per epoch (median of 3 epochs)");
+        Console.WriteLine($"\n## training scalability — colored groups, 1 200 items, 25 interactions per user; seconds per epoch (MF: mean of {passes} iterations, two-tower: median of {passes} epochs)");
         Console.WriteLine($"{"interactions",12} {"MF iALS s/iter",15} {"two-tower s/epoch",18} {"ratio",7}");
-        foreach (int scale in new[] { 1, 10, 100 })
+        foreach (int scale in scales)
         {
             var data = ColoredGroupsGenerator.Generate(new ColoredGroupsOptions { UserCount = 400 * scale, ExplicitRatings = false, Seed = 5 }).Interactions;
             var view = data.ToDataView(ml);
             var watch = Stopwatch.StartNew();
             var stamps = new List<double>();
-            ml.Recommenders().Trainers.ImplicitAls(new ImplicitAlsTrainer.Options { NumberOfIterations = 3, ApproximationRank = 64 }).Fit(view);
-            double mf = watch.Elapsed.TotalSeconds / 3;
-            new TwoTowerEstimator(ml, new TwoTowerOptions { NumberOfEpochs = 3, Progress = new TwoTowerBenchmark.Inline(p => stamps.Add(p.Elapsed.TotalSeconds)) }).Fit(view);
+            ml.Recommenders().Trainers.ImplicitAls(new ImplicitAlsTrainer.Options { NumberOfIterations = passes, ApproximationRank = 64 }).Fit(view);
+            double mf = watch.Elapsed.TotalSeconds / passes;
+            new TwoTowerEstimator(ml, new TwoTowerOptions { NumberOfEpochs = passes, Progress = new TwoTowerBenchmark.Inline(p => stamps.Add(p.Elapsed.TotalSeconds)) }).Fit(view);
             var epochs = stamps.Select((s, e) => e == 0 ? s : s - stamps[e - 1]).Order().ToArray();
             double tt = epochs[epochs.Length / 2];
             Console.WriteLine($"{data.Count,12:N0} {mf,15:F3} {tt,18:F3} {tt / mf,7:F1}");
@@ -226,5 +233,7 @@ internal sealed class MfVsSoftmaxBenchmark : IBenchmark
         public uint Gender { get; set; }
         public uint Occupation { get; set; }
         public float Age { get; set; }
+        public float[] Genres { get; set; } = [];
+        public double Timestamp { get; set; }
     }
 }

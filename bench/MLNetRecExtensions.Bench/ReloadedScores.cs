@@ -14,7 +14,12 @@ namespace MLNetRecExtensions.Bench;
 /// </summary>
 internal static class ReloadedScores
 {
-    public static int[]?[] Rank(MLContext ml, TwoTowerTransformer model, MovieLensSideFeatures side, InteractionData train, int[] users, int items)
+    private static readonly int Genres = MovieLensSideFeatures.GenreNames.Count;
+
+    /// <param name="requestTimes">Per user index, the request time written to the rows' <c>Timestamp</c> column (the
+    /// model reads it when trained with <c>Timestamp</c> as a continuous column); null writes 0.</param>
+    public static int[]?[] Rank(MLContext ml, TwoTowerTransformer model, MovieLensSideFeatures side, InteractionData train, int[] users, int items,
+        double[]? requestTimes = null)
     {
         var dir = Directory.CreateTempSubdirectory("mlnetrec-cold").FullName;
         try
@@ -24,7 +29,9 @@ internal static class ReloadedScores
             using (var w = new StreamWriter(rowsPath))
                 foreach (int u in users)
                     for (int i = 0; i < items; i++)
-                        w.WriteLine($"{u}\t{i}\t{side.GenderIndex(u)}\t{side.OccupationIndex(u)}\t{side.UserAge[u].ToString("R", CultureInfo.InvariantCulture)}");
+                        w.WriteLine($"{u}\t{i}\t{side.GenderIndex(u)}\t{side.OccupationIndex(u)}\t{side.UserAge[u].ToString("R", CultureInfo.InvariantCulture)}\t" +
+                                    $"{string.Concat(Enumerable.Range(0, Genres).Select(g => side.HasGenre(i, g) ? '1' : '0'))}\t" +
+                                    $"{(requestTimes?[u] ?? 0).ToString("R", CultureInfo.InvariantCulture)}");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true };
             foreach (var a in new[] { typeof(ReloadedScores).Assembly.Location, "mfvssoftmax", "reload", modelPath, rowsPath, outPath }) start.ArgumentList.Add(a);
             using (var process = Process.Start(start)!)
@@ -55,9 +62,11 @@ internal static class ReloadedScores
         var rows = File.ReadLines(args[2]).Select(l => l.Split('\t')).Select(f => new MfVsSoftmaxBenchmark.KeyRow
         {
             UserId = uint.Parse(f[0]), ItemId = uint.Parse(f[1]), Gender = uint.Parse(f[2]), Occupation = uint.Parse(f[3]),
-            Age = float.Parse(f[4], CultureInfo.InvariantCulture),
+            Age = float.Parse(f[4], CultureInfo.InvariantCulture), Genres = f[5].Select(c => c == '1' ? 1f : 0f).ToArray(),
+            Timestamp = double.Parse(f[6], CultureInfo.InvariantCulture),
         }).ToArray();
         var definition = SchemaDefinition.Create(typeof(MfVsSoftmaxBenchmark.KeyRow));
+        definition["Genres"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, Genres);
         foreach (var name in new[] { "UserId", "ItemId", "Gender", "Occupation" }) definition[name].ColumnType = schema[name].Type;
         // LoadFromEnumerable stores a key property's value v as key v + 1: the rows carry 0-based indices.
         var scores = model.Transform(ml.Data.LoadFromEnumerable(rows, definition)).GetColumn<float>("Score").ToArray();

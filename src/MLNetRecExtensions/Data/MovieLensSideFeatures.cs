@@ -44,7 +44,9 @@ public sealed class MovieLensSideFeatures
     /// The interactions <paramref name="rows"/> joined with the side features: the columns of
     /// <see cref="InteractionData.ToDataView"/> (<c>UserId</c>, <c>ItemId</c>, <c>Label</c>) plus <c>Age</c> (Single),
     /// <c>Gender</c> and <c>Occupation</c> (keys over <see cref="Genders"/>/<see cref="Occupations"/>) and <c>Genres</c>
-    /// (Vector&lt;Single, 19&gt; of 0/1 flags). <paramref name="rows"/> must use the key spaces these features were read for.
+    /// (Vector&lt;Single, 19&gt; of 0/1 flags), and, when <paramref name="rows"/> carry timestamps, <c>Timestamp</c> (Double,
+    /// Unix seconds: the request time of the row, usable as a context feature). <paramref name="rows"/> must use the key
+    /// spaces these features were read for.
     /// </summary>
     public IDataView ToDataView(MLContext mlContext, InteractionData rows)
     {
@@ -63,7 +65,7 @@ public sealed class MovieLensSideFeatures
             list[r] = new FeatureRow
             {
                 UserId = (uint)u, ItemId = (uint)i, Label = rows.Labels[r], Age = UserAge[u],
-                Gender = (uint)GenderIndex(u), Occupation = (uint)OccupationIndex(u), Genres = flags,
+                Gender = (uint)GenderIndex(u), Occupation = (uint)OccupationIndex(u), Genres = flags, Timestamp = rows.Timestamps?[r] ?? 0,
             };
         }
         var schema = SchemaDefinition.Create(typeof(FeatureRow));
@@ -72,7 +74,8 @@ public sealed class MovieLensSideFeatures
         schema[nameof(FeatureRow.Gender)].ColumnType = new KeyDataViewType(typeof(uint), Genders.Count);
         schema[nameof(FeatureRow.Occupation)].ColumnType = new KeyDataViewType(typeof(uint), Occupations.Count);
         schema[nameof(FeatureRow.Genres)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, genres);
-        return mlContext.Data.LoadFromEnumerable(list, schema);
+        var view = mlContext.Data.LoadFromEnumerable(list, schema);
+        return rows.Timestamps == null ? mlContext.Transforms.DropColumns(InteractionColumns.Timestamp).Fit(view).Transform(view) : view;
     }
 
     private sealed class FeatureRow
@@ -84,6 +87,7 @@ public sealed class MovieLensSideFeatures
         public uint Gender { get; set; }
         public uint Occupation { get; set; }
         public float[] Genres { get; set; } = [];
+        [ColumnName(InteractionColumns.Timestamp)] public double Timestamp { get; set; }
     }
 
     /// <summary>Age of each user, by user index.</summary>

@@ -72,7 +72,7 @@ public sealed partial class TwoTowerTransformer : ITypedModelState
         var history = UserItemMatrix.FromRows(items, Enumerable.Range(0, users).Select(u => indices[rowStart[u]..rowStart[u + 1]]).ToArray());
         var scorer = UserTowerScorer.Unpack(ReadFloats(r));
         int d = scorer.Dimension;
-        var chain = TwoTowerScoring.Build(ml, new EmptyDataView(schema.ToUserSideSchema(options)), options, scorer);
+        var chain = TwoTowerScoring.Build(ml, new EmptyDataView(schema.ToUserSideSchema(options)), options, scorer, itemScorer: null); // the typed state carries no item tower yet: new items score 0 after a typed Load
         var userTable = new EmbeddingTable(scorer.UserEmbeddings.Length / d, d, scorer.UserEmbeddings);
         var itemTable = new EmbeddingTable(scorer.ItemCount, d, (float[])scorer.ItemEmbeddings.Clone());
         return new TwoTowerTransformer(chain, options, null, schema, history, scorer, means, userTable, itemTable, Fallback(scorer, schema, means));

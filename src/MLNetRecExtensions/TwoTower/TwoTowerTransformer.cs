@@ -12,8 +12,12 @@ namespace MLNetRecExtensions.TwoTower;
 /// both unit length; τ is not applied). A known user's embedding is the user tower applied to the user's ID, training
 /// items and last training row's features (see <see cref="UserEmbeddings"/>).</item>
 /// <item><see cref="FallbackUserEmbedding"/> is the user tower's output for "no features" (no ID, empty bags, missing
-/// categoricals, mean continuous values), the row of <see cref="UserEmbeddings"/> of users without training rows;
-/// unknown items (key 0) score 0.</item>
+/// categoricals, mean continuous values), the row of <see cref="UserEmbeddings"/> of users without training rows.</item>
+/// <item>New items: when the item tower has item features (<see cref="TwoTowerOptions.ItemCategoricalColumnNames"/>,
+/// <see cref="TwoTowerOptions.ItemContinuousColumnNames"/>), a row whose item the model does not know (key 0, or no
+/// training rows) is scored with the item tower on the row's own item feature columns and an empty item ID (as
+/// <see cref="TwoTowerOptions.ItemIdDropout"/> trains it), exactly as <see cref="ComputeItemEmbedding"/> embeds a new
+/// item; so scored data of such a model must carry the item feature columns. Without item features an unknown item scores 0.</item>
 /// <item>Rows of users the model does not know (key 0, or no training rows) are scored from the row's own user-side
 /// columns — history, tokens, categorical and continuous columns, the same as training — by the user tower, exactly
 /// as <see cref="ComputeUserEmbedding"/> embeds a new user (cold start); so scored data must carry those columns.</item>
@@ -32,10 +36,15 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
     private readonly UserItemMatrix _trainingHistory;
     private readonly UserTowerScorer _scorer;
     private readonly float[] _continuousMeans;
+    private readonly ItemTowerScorer? _itemScorer;
+    private readonly float[] _itemContinuousMeans;
 
     private TwoTowerTransformer(ITransformer chain, TwoTowerOptions options, TwoTowerNetwork? network, TwoTowerSchema schema,
-        UserItemMatrix trainingHistory, UserTowerScorer scorer, float[] continuousMeans, EmbeddingTable users, EmbeddingTable items, float[] fallback)
+        UserItemMatrix trainingHistory, UserTowerScorer scorer, float[] continuousMeans, EmbeddingTable users, EmbeddingTable items, float[] fallback,
+        ItemTowerScorer? itemScorer = null, float[]? itemContinuousMeans = null)
     {
+        _itemScorer = itemScorer;
+        _itemContinuousMeans = itemContinuousMeans ?? [];
         ScoringChain = chain;
         Options = options;
         _network = network;
@@ -56,7 +65,15 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
     {
         int d = network.Dimension;
         var userValues = new float[profiles.Count * d];
-        var items = new EmbeddingTable(network.Schema.ItemCount, d, network.EmbedAllItems());
+        var knownItems = new bool[network.Schema.ItemCount];
+        foreach (int i in network.TrainingHistory.ItemIndices) knownItems[i] = true;
+        var itemScorer = ItemTowerScorer.From(network, knownItems);
+        var itemMeans = ItemContinuousMeans(network.ItemTable, knownItems);
+        var itemValues = network.EmbedAllItems();
+        if (itemScorer != null) // an item without training rows: its feature path on the mean item features, no (untrained) ID
+            for (int i = 0; i < knownItems.Length; i++)
+                if (!knownItems[i]) itemScorer.Embed([], itemMeans, itemValues.AsSpan(i * d, d));
+        var items = new EmbeddingTable(network.Schema.ItemCount, d, itemValues);
         var scorer = UserTowerScorer.From(network, userValues, items.Values.ToArray());
         // Known users' rows come from the same single-row scorer as ComputeUserEmbedding, so the two agree bit for bit.
         EmbedRows(scorer, network.TrainingHistory, options, profiles, userValues);
@@ -64,8 +81,23 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
         for (int u = 0; u < profiles.Count; u++)
             if (!network.IsKnownUser(u)) fallback.CopyTo(userValues.AsSpan(u * d, d));
         var users = new EmbeddingTable(profiles.Count, d, userValues);
-        var chain = TwoTowerScoring.Build(ml, schemaSource, options, scorer);
-        return new TwoTowerTransformer(chain, options, network, network.Schema, network.TrainingHistory, scorer, continuousMeans, users, items, fallback);
+        var chain = TwoTowerScoring.Build(ml, schemaSource, options, scorer, itemScorer);
+        return new TwoTowerTransformer(chain, options, network, network.Schema, network.TrainingHistory, scorer, continuousMeans, users, items, fallback, itemScorer, itemMeans);
+    }
+
+    /// <summary>Mean of each item continuous slot over the items with training rows (0 when there are none).</summary>
+    private static float[] ItemContinuousMeans(ItemFeatureRows table, bool[] knownItems)
+    {
+        int w = table.ContinuousWidth, n = 0;
+        var sums = new double[w];
+        for (int i = 0; i < knownItems.Length; i++)
+        {
+            if (!knownItems[i]) continue;
+            var row = table.ContinuousOf(i);
+            for (int j = 0; j < w; j++) sums[j] += row[j];
+            n++;
+        }
+        return sums.Select(v => n == 0 ? 0f : (float)(v / n)).ToArray();
     }
 
     // The user tower with no features: no ID, empty bags, missing categoricals, mean continuous values.
@@ -92,7 +124,9 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
     /// training items and the features of its last training row; a user without training rows has the fallback row.</summary>
     public EmbeddingTable UserEmbeddings { get; }
 
-    /// <summary>Item embeddings <c>[items, Dimension]</c> (unit rows for cosine): the item tower on every item.</summary>
+    /// <summary>Item embeddings <c>[items, Dimension]</c> (unit rows for cosine): the item tower on every item. When the
+    /// item tower has features, an item without training rows has its feature path on the mean item features (no ID);
+    /// embed it from its own features with <see cref="ComputeItemEmbedding"/>.</summary>
     public EmbeddingTable ItemEmbeddings { get; }
 
     /// <summary>Always null: the ranking score is the similarity alone.</summary>
@@ -121,6 +155,50 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
         _scorer.Embed(rows.Users[0], rows.History != null ? rows.History.Of(0) : [], rows.Tokens != null ? rows.Tokens.Of(0) : [],
             rows.Categoricals.Select(c => c[0]).ToArray(),
             rows.ContinuousOf(0), embedding);
+        return embedding;
+    }
+
+    /// <summary>
+    /// The item embedding (unit length for cosine, <see cref="Dimension"/> values) of a known item (its row of
+    /// <see cref="ItemEmbeddings"/>) or of a NEW item from its features only: the item tower with an empty item ID on
+    /// <see cref="TwoTowerItemFeatures.Categoricals"/> and <see cref="TwoTowerItemFeatures.Continuous"/> (missing
+    /// categoricals embed to zero, null continuous values are the training means). Score it against user embeddings
+    /// with a dot product. Thread-safe. Bit-identical to what a saved model uses for a row whose item it does not know.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The item tower has no item features, or the model was reloaded with the
+    /// typed <c>Load</c>, whose state does not carry the item tower yet (a new item then scores 0; <c>mlContext.Model.Load</c>
+    /// keeps the item fallback).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside its key space or an array has the wrong length (the message names the member).</exception>
+    public float[] ComputeItemEmbedding(TwoTowerItemFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var s = _schema;
+        if (features.Item is { } i && (uint)i >= (uint)s.ItemCount)
+            throw new ArgumentOutOfRangeException(nameof(TwoTowerItemFeatures.Item), i, $"Item index {i} is outside [0, {s.ItemCount}); pass null for a new item.");
+        if (features.Item is { } known && _itemScorer is { } sc && sc.IsKnown(known)) return ItemEmbeddings.Row(known).ToArray();
+        if (_itemScorer == null)
+        {
+            if (features.Item is { } k && _trainingHistory.ItemIndices.Contains(k)) return ItemEmbeddings.Row(k).ToArray();
+            throw new InvalidOperationException("This two-tower model's item tower has no item features (TwoTowerOptions.ItemCategoricalColumnNames, " +
+                                                "ItemContinuousColumnNames), so an item without training rows cannot be embedded; train with item features.");
+        }
+        var cats = features.Categoricals ?? Enumerable.Repeat(-1, s.ItemCategoricalCounts.Length).ToArray();
+        if (cats.Length != s.ItemCategoricalCounts.Length)
+            throw new ArgumentOutOfRangeException(nameof(TwoTowerItemFeatures.Categoricals), cats.Length,
+                $"Expected one index per item categorical column ({s.ItemCategoricalCounts.Length}: {string.Join(", ", Options.ItemCategoricalColumnNames)}).");
+        for (int c = 0; c < cats.Length; c++)
+            if (cats[c] < -1 || cats[c] >= s.ItemCategoricalCounts[c])
+                throw new ArgumentOutOfRangeException(nameof(TwoTowerItemFeatures.Categoricals), cats[c],
+                    $"Categoricals[{c}] (column '{Options.ItemCategoricalColumnNames[c]}') must be −1 (missing) or in [0, {s.ItemCategoricalCounts[c]}).");
+        var continuous = features.Continuous ?? _itemContinuousMeans;
+        if (continuous.Length != s.ItemContinuousWidth)
+            throw new ArgumentOutOfRangeException(nameof(TwoTowerItemFeatures.Continuous), continuous.Length,
+                $"Expected {s.ItemContinuousWidth} raw item continuous values (the slots of {string.Join(", ", Options.ItemContinuousColumnNames)}).");
+        for (int j = 0; j < continuous.Length; j++)
+            if (!float.IsFinite(continuous[j]))
+                throw new ArgumentOutOfRangeException(nameof(TwoTowerItemFeatures.Continuous), continuous[j], $"Continuous[{j}] must be finite.");
+        var embedding = new float[Dimension];
+        _itemScorer.Embed(cats, continuous, embedding);
         return embedding;
     }
 

@@ -123,7 +123,13 @@ internal sealed class UserTowerScorer
     {
         if ((uint)item >= (uint)ItemCount) return 0f;
         int d = Dimension;
-        var itemRow = ItemEmbeddings.AsSpan(item * d, d);
+        return Score(user, ItemEmbeddings.AsSpan(item * d, d), history, tokens, categoricals, continuous);
+    }
+
+    /// <summary>Score of a row against the item embedding <paramref name="itemRow"/> (e.g. a new item's, from its features).</summary>
+    public float Score(int user, ReadOnlySpan<float> itemRow, ReadOnlySpan<int> history, ReadOnlySpan<int> tokens, ReadOnlySpan<int> categoricals, ReadOnlySpan<float> continuous)
+    {
+        int d = Dimension;
         if (IsKnown(user)) return TensorPrimitives.Dot<float>(UserEmbeddings.AsSpan(user * d, d), itemRow);
         Span<float> u = stackalloc float[d];
         Embed(-1, history, tokens, categoricals, continuous, u);
@@ -150,13 +156,9 @@ internal sealed class UserTowerScorer
         w.Bool(UserIdTable != null); w.Bool(HistoryTable != null); w.Int(TokenCount);
         w.Int(CategoricalCounts.Length);
         foreach (int c in CategoricalCounts) w.Int(c);
-        w.Int(Scaler.RawWidth); w.Bool(Scaler.Clamp); w.Bool(Scaler.AddPowers); w.Int(Scaler.Buckets);
-        w.Floats(Scaler.Shift); w.Floats(Scaler.Scale);
-        foreach (var bounds in Scaler.BucketBoundaries) w.Floats(bounds);
+        TowerPacking.WriteScaler(w, Scaler);
         w.Int(ExampleAgeSlots);
-        w.Int(Weights.Length);
-        foreach (int width in Widths) w.Int(width);
-        for (int l = 0; l < Weights.Length; l++) { w.Floats(Weights[l]); w.Floats(Biases[l]); }
+        TowerPacking.WriteMlp(w, Widths, Weights, Biases);
         if (UserIdTable != null) w.Floats(UserIdTable);
         if (HistoryTable != null) w.Floats(HistoryTable);
         if (TokenTable != null) w.Floats(TokenTable);
@@ -174,18 +176,9 @@ internal sealed class UserTowerScorer
         bool hasIds = r.Bool(), hasHistory = r.Bool(); int tokens = r.Int();
         var counts = new int[r.Int()];
         for (int c = 0; c < counts.Length; c++) counts[c] = r.Int();
-        int raw = r.Int(); bool clamp = r.Bool(), powers = r.Bool(); int buckets = r.Int();
-        var shift = r.Floats(raw);
-        var scale = r.Floats(raw);
-        var bounds = new float[buckets > 0 ? raw : 0][];
-        for (int s = 0; s < bounds.Length; s++) bounds[s] = r.Floats(buckets - 1);
+        var scaler = TowerPacking.ReadScaler(r);
         int ageSlots = r.Int();
-        int layers = r.Int();
-        var widths = new int[layers + 1];
-        for (int l = 0; l <= layers; l++) widths[l] = r.Int();
-        var weights = new float[layers][];
-        var biases = new float[layers][];
-        for (int l = 0; l < layers; l++) { weights[l] = r.Floats(widths[l] * widths[l + 1]); biases[l] = r.Floats(widths[l + 1]); }
+        var (widths, weights, biases) = TowerPacking.ReadMlp(r);
         var scorer = new UserTowerScorer
         {
             Dimension = d,
@@ -198,7 +191,7 @@ internal sealed class UserTowerScorer
             TokenTable = tokens > 0 ? r.Floats(tokens * d) : null,
             CategoricalCounts = counts,
             CategoricalTables = counts.Select(c => r.Floats(c * d)).ToArray(),
-            Scaler = new ContinuousScaler(shift, scale, clamp, powers, bounds),
+            Scaler = scaler,
             ExampleAgeSlots = ageSlots,
             Widths = widths,
             Weights = weights,
