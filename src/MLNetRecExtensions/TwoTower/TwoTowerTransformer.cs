@@ -102,7 +102,7 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
     internal UserTowerScorer Scorer => _scorer;
 
     /// <summary>The raw continuous values a new user without them gets: the training mean of each slot.</summary>
-    internal float[] NewUserContinuous => _continuousMeans[.._network.Schema.ContinuousWidth];
+    internal float[] NewUserContinuous => _continuousMeans[.._schema.ContinuousWidth];
 
     /// <summary>The embedding of an unknown user (<see cref="Dimension"/> values): the user tower with no features.</summary>
     public float[] FallbackUserEmbedding { get; }
