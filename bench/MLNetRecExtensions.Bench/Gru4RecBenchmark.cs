@@ -6,7 +6,8 @@ namespace MLNetRecExtensions.Bench;
 /// <summary>
 /// GRU4Rec on the YOOCHOOSE rsc15-100k sample (train_full → test). Default: training events/s of the official best
 /// cross-entropy setting at 1 and 2 threads, interleaved (1, 2, 1, 2, …; one epoch per run), with Recall@20 of a full
-/// 10-epoch model. <c>quality</c>: the session leaderboard (3 baselines, 5 losses). <c>loss NAME [epochs]</c>: one loss.
+/// 10-epoch model (<c>gru4rec [rounds] [epochs]</c>: rounds, default 5; epochs of the quality model, default 10, 0 = none —
+/// for interleaving with a peer run between calls). <c>quality</c>: the session leaderboard (3 baselines, 5 losses). <c>loss NAME [epochs] [threads] [seed]</c>: one loss.
 /// </summary>
 internal sealed class Gru4RecBenchmark : IBenchmark
 {
@@ -33,6 +34,7 @@ internal sealed class Gru4RecBenchmark : IBenchmark
             var loss = Enum.Parse<Gru4RecLoss>(args[1], ignoreCase: true);
             var o = Gru4RecPresets.For(loss, args.Length > 2 ? int.Parse(args[2]) : 10);
             if (args.Length > 3) o.NumberOfThreads = int.Parse(args[3]);
+            if (args.Length > 4) o.Seed = int.Parse(args[4]);
             var model = Gru4RecEstimator.Train(split.Train, o, split.ItemIds, Console.WriteLine);
             var m = SessionEvaluator.Evaluate(model, split.Test);
             Console.WriteLine($"{loss}: Recall@20 {m.Recall(20):F4} MRR@20 {m.Mrr(20):F4} (R@1 {m.Recall(1):F4} R@5 {m.Recall(5):F4} R@10 {m.Recall(10):F4})");
@@ -55,9 +57,11 @@ internal sealed class Gru4RecBenchmark : IBenchmark
             list.Sort();
             Console.WriteLine($"threads {threads}: median {list[list.Count / 2]:F0} events/s (min {list[0]:F0}, max {list[^1]:F0}, {list.Count} runs)");
         }
-        var full = Gru4RecEstimator.Train(split.Train, Gru4RecPresets.For(Gru4RecLoss.CrossEntropy));
+        int qualityEpochs = args.Length > 1 ? int.Parse(args[1]) : 10;
+        if (qualityEpochs <= 0) return;
+        var full = Gru4RecEstimator.Train(split.Train, Gru4RecPresets.For(Gru4RecLoss.CrossEntropy, qualityEpochs));
         var metrics = SessionEvaluator.Evaluate(full, split.Test);
-        Console.WriteLine($"10-epoch cross-entropy model: Recall@20 {metrics.Recall(20):F4}, MRR@20 {metrics.Mrr(20):F4}");
+        Console.WriteLine($"{qualityEpochs}-epoch cross-entropy model: Recall@20 {metrics.Recall(20):F4}, MRR@20 {metrics.Mrr(20):F4}");
         Console.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 

@@ -10,10 +10,13 @@ namespace MLNetRecExtensions.Bench;
 /// item vectors, inner product. Per size and distribution: build time, then for each ef: recall@10 / recall@100
 /// against the exact index and µs per query on 1 thread at batch 1 and batch 64 (median of interleaved rounds).
 /// With <c>--peer CMD</c> a peer (e.g. hnswlib) runs on the same vectors in the same run, interleaved round by round:
-/// the bench writes items/queries/ground truth as raw float32/int32 files, starts <c>CMD DIR M EFC THREADS</c>, waits
-/// for <c>ready build_s=…</c>, then sends <c>search EF K BATCH</c> lines and reads <c>us=… recall=…</c> answers.
+/// the bench writes items/queries/ground truth as raw float32/int32 files into a per-case folder under DIR, starts
+/// <c>CMD CASEDIR M EFC THREADS</c> after our build, waits for <c>ready build_s=…</c>, then sends
+/// <c>search EF K BATCH</c> lines and reads <c>us=… recall=…</c> answers. Our graph and the ground truth are cached in
+/// the case folder (with the build seconds), so a later run times searches without rebuilding; <c>--build-only</c>
+/// stops after the builds (a long build and the search timings then fit in separate short runs).
 /// Args: [--sizes 100000,1000000] [--dim 64] [--queries 1000] [--ef 32,64,128,256] [--rounds 5] [--dists normal,mixture]
-/// [--peer CMD] [--threads 2] [--dir DIR]. The HTTP part is <c>serving-http</c>.
+/// [--peer CMD] [--threads 2] [--dir DIR] [--build-only] [--storage f32|f16]. The HTTP part is <c>serving-http</c>.
 /// </summary>
 internal sealed class ServingBenchmark : IBenchmark
 {
@@ -34,57 +37,83 @@ internal sealed class ServingBenchmark : IBenchmark
         int threads = int.Parse(Arg("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)));
         string dir = Arg("--dir", Path.Combine(Path.GetTempPath(), "mlnetrec-serving-bench"));
         Directory.CreateDirectory(dir);
+        bool buildOnly = args.Contains("--build-only");
+        var storage = Arg("--storage", "f32") == "f16" ? GraphVectorStorage.Float16 : GraphVectorStorage.Float32;
 
         Console.WriteLine($"serving: dim {dim}, {queryCount} queries, inner product, HNSW M 16 efConstruction 200, build threads {threads}, " +
                           $"search 1 thread; {rounds} interleaved rounds, median; load {File.ReadAllText("/proc/loadavg").Trim()} (cores {Environment.ProcessorCount})");
         foreach (int n in sizes)
             foreach (var dist in dists)
-                RunCase(n, dim, queryCount, dist, efs, rounds, peer, threads, dir);
+                RunCase(n, dim, queryCount, dist, efs, rounds, peer, threads, dir, buildOnly, storage);
     }
 
-    private static void RunCase(int n, int dim, int queryCount, string dist, int[] efs, int rounds, string? peer, int threads, string dir)
+    private static void RunCase(int n, int dim, int queryCount, string dist, int[] efs, int rounds, string? peer, int threads, string dir, bool buildOnly, GraphVectorStorage storage)
     {
         var rng = new Random(n + dist.Length);
         var (items, queries) = dist == "mixture" ? Mixture(rng, n, queryCount, dim) : (Normal(rng, n, dim), Normal(rng, queryCount, dim));
+        string caseDir = Path.Combine(dir, $"{n}-{dim}-{dist}-{queryCount}");
+        Directory.CreateDirectory(caseDir);
         Console.WriteLine();
-        Console.WriteLine($"== {n:N0} items × {dim}, {dist} ({(dist == "mixture" ? "1024 Gaussian clusters, σ 0.5 around N(0,1) centres; queries from the same mixture" : "i.i.d. N(0,1)")}); load {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"== {n:N0} items × {dim}, {dist} ({(dist == "mixture" ? "1024 Gaussian clusters, σ 0.5 around N(0,1) centres; queries from the same mixture" : "i.i.d. N(0,1)")}); load {Load()}");
 
         var sw = Stopwatch.StartNew();
         using var exact = EmbeddingIndex.Build(items, null);
         double exactBuild = sw.Elapsed.TotalSeconds;
-        sw.Restart();
-        var truth = exact.Search(queries, 100);
-        double truthSeconds = sw.Elapsed.TotalSeconds;
-        var truth10 = exact.Search(queries, 10);
-        Console.WriteLine($"exact: pack {exactBuild:F2} s; ground truth top-100 for {queryCount} queries {truthSeconds:F1} s ({threads} threads)");
+        // Ground truth top-100 (best first, so its first 10 are the top-10), cached with the vectors the peer reads.
+        string truthPath = Path.Combine(caseDir, "truth.i32");
+        TopKResult truth;
+        if (File.Exists(truthPath))
+        {
+            truth = new TopKResult(queryCount, 100, MemoryMarshal.Cast<byte, int>(File.ReadAllBytes(truthPath)).ToArray(), new float[queryCount * 100]);
+            Console.WriteLine($"exact: pack {exactBuild:F2} s; ground truth top-100 read from {truthPath}");
+        }
+        else
+        {
+            sw.Restart();
+            truth = exact.Search(queries, 100);
+            Console.WriteLine($"exact: pack {exactBuild:F2} s; ground truth top-100 for {queryCount} queries {sw.Elapsed.TotalSeconds:F1} s ({Environment.ProcessorCount} threads)");
+            WriteRaw(Path.Combine(caseDir, "items.f32"), items.Values);
+            WriteRaw(Path.Combine(caseDir, "queries.f32"), queries.Values);
+            File.WriteAllText(Path.Combine(caseDir, "shape.txt"), $"{n} {queryCount} {dim}");
+            WriteRaw(truthPath, truth.Items);
+        }
+        var truth10 = Truncate(truth, 10);
 
-        // The peer builds its graph in its own process while ours builds here.
+        // Our graph: built here (alone, timed) or read back from the cache of an earlier run with the same settings.
+        string ourPath = Path.Combine(caseDir, $"usearch-16-200-t{threads}{(storage == GraphVectorStorage.Float16 ? "-f16" : "")}.idx");
+        HnswEmbeddingIndex hnsw;
+        double hnswBuild;
+        if (File.Exists(ourPath))
+        {
+            hnsw = (HnswEmbeddingIndex)EmbeddingIndex.Load(ourPath);
+            hnswBuild = double.Parse(File.ReadAllText(ourPath + ".build_s"), CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            sw.Restart();
+            hnsw = (HnswEmbeddingIndex)EmbeddingIndex.Build(items, null, new EmbeddingIndexOptions
+            {
+                Kind = EmbeddingIndexKind.Hnsw, Connectivity = 16, ExpansionAdd = 200, BuildThreads = threads, VectorStorage = storage,
+            });
+            hnswBuild = sw.Elapsed.TotalSeconds;
+            EmbeddingIndex.Save(hnsw, ourPath);
+            File.WriteAllText(ourPath + ".build_s", hnswBuild.ToString("R", CultureInfo.InvariantCulture));
+        }
+        using var _ = hnsw;
+        Console.WriteLine($"USearch HNSW build ({storage}): {hnswBuild:F1} s ({threads} threads); load {Load()}");
+
+        // The peer builds (or reads its cached graph) after ours, so the two builds do not share the cores.
         PeerProcess? peerProcess = null;
         if (peer != null)
         {
-            WriteRaw(Path.Combine(dir, "items.f32"), items.Values);
-            WriteRaw(Path.Combine(dir, "queries.f32"), queries.Values);
-            WriteRaw(Path.Combine(dir, "truth.i32"), truth.Items);
-            File.WriteAllText(Path.Combine(dir, "shape.txt"), $"{n} {queryCount} {dim}");
-            peerProcess = new PeerProcess(peer, $"{dir} 16 200 {threads}");
-        }
-        sw.Restart();
-        using var hnsw = (HnswEmbeddingIndex)EmbeddingIndex.Build(items, null, new EmbeddingIndexOptions
-        {
-            Kind = EmbeddingIndexKind.Hnsw, Connectivity = 16, ExpansionAdd = 200, BuildThreads = threads,
-        });
-        double hnswBuild = sw.Elapsed.TotalSeconds;
-        Console.WriteLine($"USearch HNSW build: {hnswBuild:F1} s (concurrently with the peer's build); load {File.ReadAllText("/proc/loadavg").Trim()}");
-        foreach (int ef in efs)
-        {
-            hnsw.ExpansionSearch = ef;
-            Console.WriteLine($"USearch alone, ef {ef}: recall@10 {Recall(truth10, hnsw.Search(queries, 10), 10):F4}, recall@100 {Recall(truth, hnsw.Search(queries, 100), 100):F4}, " +
-                              $"µs/query 1 thread b1 k10 {TimeBatches(hnsw, queries, 10, 1, queryCount):F1}, b1 k100 {TimeBatches(hnsw, queries, 100, 1, queryCount):F1}");
-        }
-        if (peerProcess != null)
-        {
+            peerProcess = new PeerProcess(peer, $"{caseDir} 16 200 {threads}");
             var ready = peerProcess.ReadLine();
-            Console.WriteLine($"peer build: {PeerProcess.Fields(ready)["build_s"]:F1} s ({peer}); load {File.ReadAllText("/proc/loadavg").Trim()}");
+            Console.WriteLine($"peer build: {PeerProcess.Fields(ready)["build_s"]:F1} s ({peer}); load {Load()}");
+        }
+        if (buildOnly)
+        {
+            peerProcess?.Dispose();
+            return;
         }
 
         // Exact µs/query (1 thread): batch 64 over the first 256 queries, batch 1 over 64 of them.
@@ -114,10 +143,19 @@ internal sealed class ServingBenchmark : IBenchmark
             double ob1 = Median(ours.Select(o => o.B1)), ob64 = Median(ours.Select(o => o.B64)), ob100 = Median(ours.Select(o => o.B1K100));
             Console.WriteLine($"{"USearch",-10} {ef,5} {r10,10:F4} {r100,11:F4} {ob1,12:F1} {ob64,13:F1} {ob100,13:F1} {exactB1 / ob1,11:F0}×");
             if (theirs.Count > 0)
-                Console.WriteLine($"{"hnswlib",-10} {ef,5} {theirs[0].R10,10:F4} {theirs[0].R100,11:F4} {Median(theirs.Select(t => t.B1)),12:F1} {Median(theirs.Select(t => t.B64)),13:F1} {Median(theirs.Select(t => t.B1K100)),13:F1} {exactB1 / Median(theirs.Select(t => t.B1)),11:F0}×");
+                Console.WriteLine($"{"peer",-10} {ef,5} {theirs[0].R10,10:F4} {theirs[0].R100,11:F4} {Median(theirs.Select(t => t.B1)),12:F1} {Median(theirs.Select(t => t.B64)),13:F1} {Median(theirs.Select(t => t.B1K100)),13:F1} {exactB1 / Median(theirs.Select(t => t.B1)),11:F0}×");
         }
         peerProcess?.Dispose();
-        Console.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load after: {Load()}");
+    }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Trim();
+
+    private static TopKResult Truncate(TopKResult result, int k)
+    {
+        var items = new int[result.QueryCount * k];
+        for (int q = 0; q < result.QueryCount; q++) result.Items.AsSpan(q * result.K, k).CopyTo(items.AsSpan(q * k, k));
+        return new TopKResult(result.QueryCount, k, items, new float[items.Length]);
     }
 
     // µs per query searching `count` queries in batches of `batch` on one thread.

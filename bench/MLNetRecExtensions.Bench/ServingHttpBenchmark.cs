@@ -17,7 +17,7 @@ namespace MLNetRecExtensions.Bench;
 /// Two servers, one serving users from memory and one from Redis (a redis-server started here on a free port, or
 /// <c>--redis HOST:PORT</c>), are measured in interleaved rounds; prints requests/s and p50/p99 latency per round
 /// and the medians, with the process CPU time per request (robust to other load on the machine). The bundle (with its HNSW graph) is cached at <c>--bundle PATH</c> so reruns skip the build.
-/// Args: [--items 100000] [--users 10000] [--clients 32] [--seconds 20] [--rounds 5] [--redis HOST:PORT] [--bundle PATH].
+/// Args: [--items 100000] [--users 10000] [--clients 32] [--seconds 20] [--rounds 5] [--ef 128] [--redis HOST:PORT] [--bundle PATH].
 /// </summary>
 internal sealed class ServingHttpBenchmark : IBenchmark
 {
@@ -35,10 +35,11 @@ internal sealed class ServingHttpBenchmark : IBenchmark
         int clients = int.Parse(Arg("--clients", "32"), CultureInfo.InvariantCulture);
         double seconds = double.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
         int rounds = int.Parse(Arg("--rounds", "5"), CultureInfo.InvariantCulture);
+        int ef = int.Parse(Arg("--ef", "128"), CultureInfo.InvariantCulture);
         string? redisEndpoint = Arg("--redis", "") is { Length: > 0 } r ? r : null;
         string bundlePath = Arg("--bundle", Path.Combine(Path.GetTempPath(), $"mlnetrec-http-bench-{items}-{users}.zip"));
 
-        Console.WriteLine($"serving-http: {items:N0} items × 64, {users:N0} users, HNSW (M 16, efC 200, ef 128), {clients} clients, {seconds} s × {rounds} interleaved rounds; " +
+        Console.WriteLine($"serving-http: {items:N0} items × 64, {users:N0} users, HNSW (M 16, efC 200, ef {ef}), {clients} clients, {seconds} s × {rounds} interleaved rounds; " +
                           $"load {File.ReadAllText("/proc/loadavg").Trim()} (cores {Environment.ProcessorCount}; server and load generator share them)");
         var model = LoadOrBuild(bundlePath, items, users);
 
@@ -59,7 +60,7 @@ internal sealed class ServingHttpBenchmark : IBenchmark
             var sw = Stopwatch.StartNew();
             await store.WriteModelAsync(model);
             Console.WriteLine($"uploaded {users:N0} user and {items:N0} item vectors + seen sets to Redis at {redisEndpoint} in {sw.Elapsed.TotalSeconds:F1} s");
-            var options = new EmbeddingIndexOptions { Kind = EmbeddingIndexKind.Hnsw, ExpansionSearch = 128 };
+            var options = new EmbeddingIndexOptions { Kind = EmbeddingIndexKind.Hnsw, ExpansionSearch = ef };
             var memoryService = new RecommendationService(model, EmbeddingIndexKind.Hnsw, null, options);
             var redisService = new RecommendationService(model, EmbeddingIndexKind.Hnsw, store, options);
             await using var memoryServer = await RecommendationServer.StartAsync(memoryService, 0);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Microsoft.ML;
 using MLNetRecExtensions.Recommendation;
+using MLNetRecExtensions.Serving.Bundle;
 
 namespace MLNetRecExtensions.Cli;
 
@@ -10,7 +11,8 @@ namespace MLNetRecExtensions.Cli;
 /// with plain <c>mlContext.Model.Load</c> and a PredictionEngine (no library code needed at load time). It holds
 /// each user's top K items (K = <c>recommendation --k</c>), and says so in one extra zip entry
 /// (<see cref="StoredKEntry"/>, the number as text; ML.NET ignores entries it does not know), so that a request for
-/// more items fails with a clear message instead of silently returning K.
+/// more items fails with a clear message instead of silently returning K. For an embedding model it also holds the
+/// serving bundle (<see cref="ServingModel.ModelZipEntry"/>) that <c>mlnet-rec serve</c> reads.
 /// </summary>
 internal static class ModelFile
 {
@@ -37,6 +39,9 @@ internal static class ModelFile
         using (var writer = new StreamWriter(zip.CreateEntry(StoredKEntry).Open()))
             writer.Write(k.ToString(CultureInfo.InvariantCulture));
         HistoryModelFile.SaveIfSupported(ml, recommender, path);
+        // What `mlnet-rec serve --model model.zip` reads: the embeddings, ids, seen items (and a two-tower's user tower).
+        if (recommender is EmbeddingRecommender<string, string> { Model.ItemEmbeddings.Dimension: > 0 } embedding)
+            ServingModel.FromRecommender(embedding, ModelId(embedding)).EmbedInModelFile(path);
     }
 
     /// <summary>K, the items stored per user in the model at <paramref name="path"/>, or null when the file does not say (a model saved otherwise).</summary>
@@ -58,6 +63,13 @@ internal static class ModelFile
         if (StoredK(path) is { } stored && k > stored)
             throw new UsageException($"--k {k}: {path} stores the top {stored} items per user (it was written by mlnet-rec recommendation --k {stored}); ask for --k {stored} or fewer, or retrain with --k {k}");
     }
+
+    private static string ModelId(EmbeddingRecommender<string, string> recommender) => recommender.Model switch
+    {
+        MLNetRecExtensions.TwoTower.TwoTowerTransformer => "twotower",
+        MLNetRecExtensions.Factorization.MatrixFactorizationModel => "mf",
+        _ => "model",
+    };
 
     /// <exception cref="UsageException">The file is missing.</exception>
     /// <exception cref="InvalidDataException">The file is not a model written by <c>mlnet-rec recommendation</c>.</exception>

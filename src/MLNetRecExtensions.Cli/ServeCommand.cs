@@ -7,17 +7,18 @@ using MLNetRecExtensions.Serving.Store;
 namespace MLNetRecExtensions.Cli;
 
 /// <summary>
-/// <c>mlnet-rec serve --model model.zip [--index exact|hnsw] [--redis HOST:PORT] [--port 5080] [--ef N]</c>: serves a
-/// serving bundle (<c>mlnet-rec serve-export</c>) over HTTP (see <see cref="RecommendationServer"/> for the
+/// <c>mlnet-rec serve --model model.zip [--index exact|hnsw] [--redis HOST:PORT] [--port 5080] [--ef N]</c>: serves the
+/// model.zip of <c>mlnet-rec recommendation</c> (when it chose an embedding model: the bundle inside it, HNSW graph
+/// built at start) or a serving bundle (<c>mlnet-rec serve-export</c>) over HTTP (see <see cref="RecommendationServer"/> for the
 /// endpoints) until Ctrl+C or SIGTERM. With <c>--redis</c>, user embeddings and seen items are read from Redis; the
 /// bundle is uploaded there first when Redis does not hold this model yet.
 /// </summary>
 internal static class ServeCommand
 {
     /// <summary>Help of <c>serve</c> (the parsing lives in <see cref="Run"/>).</summary>
-    public static readonly CommandSpec Spec = new("serve", "serve a serving bundle over HTTP (recommend, batch, similar items, health)",
+    public static readonly CommandSpec Spec = new("serve", "serve a model.zip or serving bundle over HTTP (recommend, new users, batch, similar items, health)",
         [
-            new("--model", "FILE", "required", "a serving bundle written by serve-export or ServingModel.Save"),
+            new("--model", "FILE", "required", "model.zip of mlnet-rec recommendation (an embedding model), or a bundle of serve-export"),
             new("--index", "I", "exact", "exact | hnsw (the bundle's saved graph when present)"),
             new("--redis", "HOST:PORT", "none", "read user embeddings and seen items from Redis (uploaded first when missing)"),
             new("--port", "N", "5080", "port to listen on (0 = a free port)"),
@@ -59,7 +60,15 @@ internal static class ServeCommand
         if (model == null) throw new UsageException($"--model is required; {Usage}");
         if (!File.Exists(model)) throw new UsageException($"--model: file not found: {model}");
 
-        var bundle = ServingModel.Load(model);
+        ServingModel bundle;
+        try
+        {
+            bundle = ServingModel.Load(model);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"--model: {e.Message}");
+        }
         Console.WriteLine($"mlnet-rec serve: model '{bundle.ModelId}' ({bundle.Users.Count} users, {bundle.Items.Count} items, dimension {bundle.Dimension}), index {kind.ToString().ToLowerInvariant()}");
         RedisEmbeddingStore? store = null;
         try
@@ -83,7 +92,7 @@ internal static class ServeCommand
         using var service = new RecommendationService(bundle, kind, store, new EmbeddingIndexOptions { Kind = kind, ExpansionSearch = ef });
         service.Warm();
         await using var server = await RecommendationServer.StartAsync(service, port, host, message => Console.Error.WriteLine(message)).ConfigureAwait(false);
-        Console.WriteLine($"listening on {server.Address} (GET /recommend/{{userId}}?k=10, POST /recommend, GET /similar/{{itemId}}?k=10, GET /health); Ctrl+C stops");
+        Console.WriteLine($"listening on {server.Address} (GET /recommend/{{userId}}?k=10, POST /recommend, POST /recommend/new{(bundle.HasUserTower ? "" : " (cold start: no user tower)")}, GET /similar/{{itemId}}?k=10, GET /health); Ctrl+C stops");
         await server.WaitForShutdownAsync().ConfigureAwait(false);
         Console.WriteLine("stopped");
         return 0;

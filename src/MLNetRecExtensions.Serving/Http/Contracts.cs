@@ -20,6 +20,20 @@ public sealed record RecommendResponse(string User, IReadOnlyList<ItemScore> Ite
 /// <param name="K">Items per user.</param>
 public sealed record BatchRequest(IReadOnlyList<string>? Users, int? K);
 
+/// <summary>The body of <c>POST /recommend/new</c>: <c>{"items": ["i1", "i2"], "k": 10}</c>, a new user's items (k optional, default 10).</summary>
+/// <param name="Items">Item ids the user interacted with (ids the model does not know are ignored), at most 1000.</param>
+/// <param name="K">Items to recommend.</param>
+public sealed record NewUserRequest(IReadOnlyList<string>? Items, int? K);
+
+/// <summary>
+/// The answer of <c>POST /recommend/new</c>: <c>{"items": [...], "coldStart": false}</c>, the given items left out.
+/// <c>coldStart</c> is true when the user could not be embedded (no given item is known, or the model has no user
+/// tower) and <c>items</c> is the fallback: the most interacted-with training items.
+/// </summary>
+/// <param name="Items">Best first.</param>
+/// <param name="ColdStart">True for the fallback.</param>
+public sealed record NewUserResponse(IReadOnlyList<ItemScore> Items, bool ColdStart);
+
 /// <summary>The answer of <c>GET /similar/{itemId}</c>: <c>{"item": "…", "items": [...]}</c>, scores are cosines.</summary>
 /// <param name="Item">The item asked for.</param>
 /// <param name="Items">Most similar first, the item itself left out.</param>

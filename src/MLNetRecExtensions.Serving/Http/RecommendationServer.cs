@@ -15,6 +15,7 @@ namespace MLNetRecExtensions.Serving.Http;
 /// <list type="bullet">
 /// <item><c>GET /recommend/{userId}?k=10</c> → <see cref="RecommendResponse"/> (unknown user: the cold-start list, <c>coldStart: true</c>).</item>
 /// <item><c>POST /recommend</c> with <see cref="BatchRequest"/> <c>{"users": [...], "k": 10}</c> → an array of <see cref="RecommendResponse"/>.</item>
+/// <item><c>POST /recommend/new</c> with <see cref="NewUserRequest"/> <c>{"items": [...], "k": 10}</c> → <see cref="NewUserResponse"/>: a new user embedded from their items by the two-tower user tower.</item>
 /// <item><c>GET /similar/{itemId}?k=10</c> → <see cref="SimilarResponse"/>; 404 for an item not in the catalog.</item>
 /// <item><c>GET /health</c> → <see cref="HealthResponse"/> (503 when Redis is configured and down).</item>
 /// </list>
@@ -77,20 +78,16 @@ public sealed class RecommendationServer : IAsyncDisposable
 
         app.MapPost("/recommend", (HttpRequest request) => Guard(log, async () =>
         {
-            BatchRequest? body;
-            try
-            {
-                body = await JsonSerializer.DeserializeAsync<BatchRequest>(request.Body, Json).ConfigureAwait(false);
-            }
-            catch (JsonException e)
-            {
-                throw new BadRequestException($"The body is not valid JSON of the form {{\"users\": [\"u1\", ...], \"k\": 10}}: {e.Message}");
-            }
-            if (body?.Users is not { } users)
-                throw new BadRequestException("The body must be {\"users\": [\"u1\", ...], \"k\": 10} with a \"users\" array of user ids.");
-            if (users.Any(u => u is null))
-                throw new BadRequestException("\"users\" holds a null; every entry must be a user id string.");
-            return Results.Json(await service.RecommendBatchAsync(users, body.K ?? DefaultK).ConfigureAwait(false), Json);
+            var body = await ReadBody<BatchRequest>(request, "users", "user").ConfigureAwait(false);
+            var users = Ids(body?.Users, "users", "user");
+            return Results.Json(await service.RecommendBatchAsync(users, body!.K ?? DefaultK).ConfigureAwait(false), Json);
+        }));
+
+        app.MapPost("/recommend/new", (HttpRequest request) => Guard(log, async () =>
+        {
+            var body = await ReadBody<NewUserRequest>(request, "items", "item").ConfigureAwait(false);
+            var items = Ids(body?.Items, "items", "item");
+            return Results.Json(service.RecommendNewUser(items, body!.K ?? DefaultK), Json);
         }));
 
         app.MapGet("/similar/{itemId}", (string itemId, HttpRequest request) =>
@@ -102,6 +99,30 @@ public sealed class RecommendationServer : IAsyncDisposable
             return Results.Json(health, Json, statusCode: health.Error == null ? 200 : 503);
         }));
     }
+
+    // The body {"<array>": ["<kind>1", ...], "k": 10} of the POST endpoints.
+    private static async Task<T?> ReadBody<T>(HttpRequest request, string array, string kind)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(request.Body, Json).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            throw new BadRequestException($"The body is not valid JSON of the form {Form(array, kind)}: {e.Message}");
+        }
+    }
+
+    private static IReadOnlyList<string> Ids(IReadOnlyList<string>? ids, string array, string kind)
+    {
+        if (ids == null)
+            throw new BadRequestException($"The body must be {Form(array, kind)} with an \"{array}\" array of {kind} ids.");
+        if (ids.Any(i => i is null))
+            throw new BadRequestException($"\"{array}\" holds a null; every entry must be {(kind == "item" ? "an" : "a")} {kind} id string.");
+        return ids;
+    }
+
+    private static string Form(string array, string kind) => $"{{\"{array}\": [\"{kind[0]}1\", ...], \"k\": 10}}";
 
     private static int ParseK(HttpRequest request)
     {

@@ -11,7 +11,8 @@ namespace MLNetRecExtensions.Serving.Http;
 /// <see cref="RedisEmbeddingStore"/>: user embedding from Redis → index search → the user's seen set from Redis left
 /// out → top-K (so users and their history can change in Redis without reloading the model).
 /// Unknown users (no embedding) get the cold-start fallback: the most interacted-with training items, flagged
-/// <c>coldStart</c>.
+/// <c>coldStart</c>; a new user who gives their items is embedded by the bundle's user tower
+/// (<see cref="RecommendNewUser"/>).
 /// </summary>
 public sealed class RecommendationService : IDisposable
 {
@@ -80,6 +81,23 @@ public sealed class RecommendationService : IDisposable
                 ? new RecommendResponse(users[q], ToScores(_recommender.RecommendForVector(vector, k, states[q].Seen)), false)
                 : new RecommendResponse(users[q], ToScores(_recommender.ColdStartItems(k)), true);
         return answers;
+    }
+
+    /// <summary>
+    /// Top-<paramref name="k"/> items for a NEW user known by <paramref name="items"/> (original ids; unknown ids are
+    /// ignored): the bundle's two-tower user tower embeds the items as history (<see cref="ServingModel.EmbedHistory"/>)
+    /// → index search, the given items left out. Without a user tower, or with no known item: the cold-start list.
+    /// Redis is not read (a new user has no stored embedding).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">k outside 1..<see cref="MaxK"/>, or more than <see cref="MaxBatch"/> items.</exception>
+    public NewUserResponse RecommendNewUser(IReadOnlyList<string> items, int k)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        CheckK(k);
+        if (items.Count > MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(items), items.Count, $"A new user's history holds at most {MaxBatch} items; got {items.Count}.");
+        var r = _recommender.RecommendForItems(items, k);
+        return new NewUserResponse(ToScores(r.Items), r.IsColdStart);
     }
 
     /// <summary>The <paramref name="k"/> items most similar to <paramref name="itemId"/> (cosine of item embeddings).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -140,43 +141,55 @@ public sealed class InteractionData
 
         int userCount = (int)((KeyDataViewType)userCol.Type).Count;
         int itemCount = (int)((KeyDataViewType)itemCol.Type).Count;
-        var users = new List<int>();
-        var items = new List<int>();
-        var labels = new List<float>();
-        var times = timeCol == null ? null : new List<double>();
+        int capacity = (int)Math.Clamp(data.GetRowCount() ?? 1024, 16, Array.MaxLength);
+        var users = new List<int>(capacity);
+        var items = new List<int>(capacity);
+        var labels = new List<float>(capacity);
+        var times = timeCol == null ? null : new List<double>(capacity);
         var active = new List<DataViewSchema.Column> { userCol, itemCol };
         if (labelCol is { } lc) active.Add(lc);
         if (timeCol is { } tc) active.Add(tc);
         using (var cursor = data.GetRowCursor(active))
-        {
-            var getUser = cursor.GetGetter<uint>(userCol);
-            var getItem = cursor.GetGetter<uint>(itemCol);
-            var getLabel = labelCol is { } l ? SchemaChecks.NumericGetter(cursor, l) : null;
-            var getTime = timeCol is { } t ? SchemaChecks.NumericGetter(cursor, t) : null;
-            uint u = 0, i = 0;
-            long row = 0;
-            while (cursor.MoveNext())
-            {
-                getUser(ref u);
-                getItem(ref i);
-                if (u == 0) throw new InvalidDataException($"Row {row}: column '{userColumn}' holds a missing key (0); map unknown users before training or filter them out.");
-                if (i == 0) throw new InvalidDataException($"Row {row}: column '{itemColumn}' holds a missing key (0); map unknown items before training or filter them out.");
-                users.Add((int)u - 1);
-                items.Add((int)i - 1);
-                float label = 1f;
-                if (getLabel != null)
-                {
-                    label = (float)getLabel();
-                    if (!float.IsFinite(label)) throw new InvalidDataException($"Row {row}: column '{labelColumn}' holds {label}; labels must be finite.");
-                }
-                labels.Add(label);
-                if (getTime != null) times!.Add(getTime());
-                row++;
-            }
-        }
+            ReadRows(cursor, userCol, itemCol, labelCol, timeCol, users, items, labels, times);
         if (users.Count == 0) throw new InvalidDataException($"The data has no rows: columns '{userColumn}' and '{itemColumn}' are empty.");
         return new InteractionData(userCount, itemCount, users.ToArray(), items.ToArray(), labels.ToArray(), times?.ToArray(),
             SchemaChecks.TryGetKeyValues(userCol), SchemaChecks.TryGetKeyValues(itemCol));
+    }
+
+    // The cursor loop of FromDataView, fully optimised at once (it runs once per Fit, so tiered compilation would leave
+    // it unoptimised); a Single label is read without the numeric-conversion wrapper.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadRows(DataViewRowCursor cursor, DataViewSchema.Column userCol, DataViewSchema.Column itemCol,
+        DataViewSchema.Column? labelCol, DataViewSchema.Column? timeCol, List<int> users, List<int> items, List<float> labels, List<double>? times)
+    {
+        var getUser = cursor.GetGetter<uint>(userCol);
+        var getItem = cursor.GetGetter<uint>(itemCol);
+        var getSingle = labelCol is { } s && s.Type.RawType == typeof(float) ? cursor.GetGetter<float>(s) : null;
+        var getLabel = getSingle == null && labelCol is { } l ? SchemaChecks.NumericGetter(cursor, l) : null;
+        var getTime = timeCol is { } t ? SchemaChecks.NumericGetter(cursor, t) : null;
+        uint u = 0, i = 0;
+        float single = 0;
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            getUser(ref u);
+            getItem(ref i);
+            if (u == 0) throw new InvalidDataException($"Row {row}: column '{userCol.Name}' holds a missing key (0); map unknown users before training or filter them out.");
+            if (i == 0) throw new InvalidDataException($"Row {row}: column '{itemCol.Name}' holds a missing key (0); map unknown items before training or filter them out.");
+            users.Add((int)u - 1);
+            items.Add((int)i - 1);
+            float label = 1f;
+            if (getSingle != null)
+            {
+                getSingle(ref single);
+                label = single;
+            }
+            else if (getLabel != null) label = (float)getLabel();
+            if (!float.IsFinite(label)) throw new InvalidDataException($"Row {row}: column '{labelCol!.Value.Name}' holds {label}; labels must be finite.");
+            labels.Add(label);
+            if (getTime != null) times!.Add(getTime());
+            row++;
+        }
     }
 
     private sealed class InteractionRow

@@ -23,6 +23,18 @@ internal sealed class ExplicitFactors
         Bi = new float[items];
     }
 
+    /// <summary>All-zero factors and biases (for a solver that sets its own initial values).</summary>
+    public ExplicitFactors(int users, int items, int rank, float mean, bool useBiases)
+    {
+        Rank = rank;
+        UseBiases = useBiases;
+        Mean = mean;
+        P = new float[users * rank];
+        Q = new float[items * rank];
+        Bu = new float[users];
+        Bi = new float[items];
+    }
+
     public int Rank { get; }
     public bool UseBiases { get; }
     public float Mean { get; }

@@ -4,57 +4,74 @@ using MLNetRecExtensions.Data;
 namespace MLNetRecExtensions.Factorization;
 
 /// <summary>
-/// SGD on <see cref="ExplicitFactors"/> with LIBMF's per-row adaptive step and LIBMF's block-grid parallelism
-/// (see <see cref="SgdKernel"/> for the update). The ratings are shuffled once and cut into a <c>B × B</c> grid
-/// (<see cref="SgdBlockGrid"/>, <c>B = 8</c> up to two threads, <c>4·threads</c> beyond); an epoch visits the
-/// <c>B</c> block diagonals (block <c>(r, (r + d) mod B)</c> for every row bin <c>r</c>) in a seeded random order, and
-/// the threads share each diagonal's blocks, which touch disjoint users and items. Blocks of one diagonal commute,
-/// so the result depends only on the seed and <c>B</c>: it is deterministic for any thread count and identical for
-/// one and two threads. The factors live in 64-byte-aligned rows padded to the SIMD width while training.
+/// SGD on biased explicit MF, LIBMF's algorithm (<c>fpsg</c> with <c>P_L2_MFR</c>, as ML.NET's
+/// MatrixFactorizationTrainer runs it) plus the biases:
+/// <list type="bullet">
+/// <item>Ratings are divided by their standard deviation <c>s</c> (1 when below 1e-3) and λ by <c>s</c> while training (the objective is
+/// unchanged: the factors are multiplied by <c>√s</c> and the biases by <c>s</c> at the end).</item>
+/// <item>Initial factors <c>U(0, 1)·√(1/k)</c> (in the scaled units) for every user and item with a rating, zero for
+/// the others; biases 0.</item>
+/// <item>Per-row AdaGrad (see <see cref="SgdKernel"/>) with LIBMF's split of each row into its first 4 ("slow")
+/// dimensions and the rest, each with its own sum; both sums grow by <c>Σ g²/4</c> (LIBMF divides the fast dimensions'
+/// sum by 4 too, so their step shrinks faster at larger k); the first iteration updates only the slow dimensions and
+/// the biases.</item>
+/// <item>The ratings are cut into a <c>B × B</c> block grid (<see cref="SgdBlockGrid"/>, sorted inside each block;
+/// <c>B = 8</c> up to two threads, <c>4·threads</c> beyond).</item>
+/// </list>
+/// An epoch visits the <c>B</c> block diagonals (block <c>(r, (r + d) mod B)</c> for every row bin <c>r</c>) in a
+/// seeded random order. Each block of the sequence runs once the blocks before it in its row bin and in its column bin
+/// have finished (a thread takes the next block of the sequence and waits only for those two), so threads flow from one
+/// diagonal into the next without a barrier, and every user and item row sees its updates in sequence order: the
+/// result depends only on the seed and <c>B</c>, never on the thread count or timing (identical for one and two
+/// threads). The factors live in 64-byte-aligned rows padded to the SIMD width while training.
 /// </summary>
 internal sealed unsafe class ExplicitSgd : IDisposable
 {
+    /// <summary>LIBMF's slow dimensions (<c>kALIGN</c> of its SSE build).</summary>
+    public const int SlowDimensions = 4;
+
     private readonly SgdBlockGrid _grid;
     private readonly SgdKernelKind _kind;
-    private readonly int _rank, _stride, _users, _items;
-    private readonly float[] _p, _q, _userG, _itemG, _userBias, _itemBias, _userBiasG, _itemBiasG;
+    private readonly int _rank, _stride, _users, _items, _bins;
+    private readonly float[] _p, _q, _userState, _itemState;
     private readonly int _pAt, _qAt;
-    private readonly int[] _userCount, _itemCount, _diagonals, _next;
+    private readonly int[] _userCount, _itemCount, _sequence, _rowDone, _columnDone;
     private readonly double[] _blockLoss;
     private readonly SgdWorkers? _workers;
-    private readonly float _mean;
+    private readonly float _mean, _scale;
     private readonly bool _useBiases;
+    private readonly int[] _claimed;
+    private int _firstOpen;
 
-    public ExplicitSgd(InteractionData data, ExplicitFactors factors, int threads, Random random)
+    public ExplicitSgd(InteractionData data, int rank, float mean, bool useBiases, int threads, Random random)
     {
-        _rank = factors.Rank;
+        _rank = rank;
         _users = data.UserCount;
         _items = data.ItemCount;
-        _mean = factors.Mean;
-        _useBiases = factors.UseBiases;
+        _useBiases = useBiases;
         _kind = ForcedKernel ?? Pick(_rank);
         int width = SgdKernel.Width(_kind);
         _stride = (_rank + width - 1) / width * width;
-        (_p, _pAt) = Padded(factors.P, _users);
-        (_q, _qAt) = Padded(factors.Q, _items);
-        _userG = Filled(_users, 1f);
-        _itemG = Filled(_items, 1f);
-        _userBiasG = Filled(_users, 1f);
-        _itemBiasG = Filled(_items, 1f);
-        _userBias = GC.AllocateArray<float>(_users, pinned: true);
-        _itemBias = GC.AllocateArray<float>(_items, pinned: true);
-        factors.Bu.CopyTo(_userBias, 0);
-        factors.Bi.CopyTo(_itemBias, 0);
-        int bins = Math.Max(1, threads <= 2 ? 8 : 4 * threads);
-        _grid = new SgdBlockGrid(data, bins, random);
+        _scale = LabelScale(data.Labels);
+        _mean = mean / _scale;
+        _bins = Math.Max(1, threads <= 2 ? 8 : 4 * threads);
+        _grid = new SgdBlockGrid(data, _bins, random, _scale);
         _userCount = new int[_users];
         _itemCount = new int[_items];
         foreach (int u in data.Users) _userCount[u]++;
         foreach (int i in data.Items) _itemCount[i]++;
-        _diagonals = new int[bins];
-        _next = new int[bins];
-        _blockLoss = new double[bins * bins];
-        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, bins));
+        (_p, _pAt) = Padded(_users);
+        (_q, _qAt) = Padded(_items);
+        Initialize(_p, _pAt, _userCount, _grid.UserRow, random);
+        Initialize(_q, _qAt, _itemCount, _grid.ItemRow, random);
+        _userState = RowState(_users);
+        _itemState = RowState(_items);
+        _sequence = new int[_bins * _bins];
+        _claimed = new int[_bins * _bins];
+        _rowDone = new int[_bins];
+        _columnDone = new int[_bins];
+        _blockLoss = new double[_bins * _bins];
+        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, _bins));
     }
 
     /// <summary>
@@ -73,6 +90,9 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     /// <summary>Kernel width used by this run.</summary>
     public SgdKernelKind Kind => _kind;
 
+    /// <summary>The label scale <c>s</c>: the standard deviation of the training ratings (LIBMF's), or 1 when it is below 1e-3.</summary>
+    public float Scale => _scale;
+
     private static SgdKernelKind Pick(int rank)
     {
         if (Vector512.IsHardwareAccelerated && rank > 8) return SgdKernelKind.Vector512;
@@ -80,56 +100,133 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         return SgdKernelKind.Scalar;
     }
 
-    /// <summary>
-    /// One epoch; returns the sum of squared errors of the ratings as each was met, before its update (LIBMF's
-    /// training loss). The sum is taken in block order, so it is deterministic too.
-    /// </summary>
-    public double Epoch(float learningRate, float lambda, bool nonNegative, Random random)
+    private static float LabelScale(float[] labels)
     {
-        int bins = _grid.Bins;
-        for (int d = 0; d < bins; d++) _diagonals[d] = d;
-        random.Shuffle(_diagonals);
-        fixed (float* p = _p, q = _q, ug = _userG, ig = _itemG, ub = _userBias, ib = _itemBias, ubg = _userBiasG, ibg = _itemBiasG)
+        double sum = 0, sum2 = 0;
+        foreach (float l in labels)
         {
-            var state = new SgdState
-            {
-                P = p + _pAt, Q = q + _qAt, UserG = ug, ItemG = ig, UserBias = ub, ItemBias = ib, UserBiasG = ubg, ItemBiasG = ibg,
-                Stride = _stride, Mean = _mean, LearningRate = learningRate, Lambda = lambda, InverseRank = 1f / _rank,
-                UseBiases = _useBiases, NonNegative = nonNegative,
-            };
-            if (_workers == null)
-            {
-                foreach (int d in _diagonals)
-                    for (int r = 0; r < bins; r++) RunBlock(state, r * bins + (r + d) % bins);
-            }
-            else
-            {
-                Array.Clear(_next);
-                _workers.Run(_ =>
-                {
-                    for (int s = 0; s < bins; s++)
-                    {
-                        int d = _diagonals[s];
-                        for (int r; (r = Interlocked.Increment(ref _next[s]) - 1) < bins;) RunBlock(state, r * bins + (r + d) % bins);
-                        _workers.Sync();
-                    }
-                });
-            }
+            sum += l;
+            sum2 += (double)l * l;
+        }
+        double mean = sum / labels.Length, std = Math.Sqrt(Math.Max(0, sum2 / labels.Length - mean * mean));
+        // LIBMF floors s at 1e-4; near-constant labels would then blow λ/s up, so they train unscaled instead.
+        return std < 1e-3 ? 1f : (float)std;
+    }
+
+    /// <summary>
+    /// One epoch (<paramref name="epoch"/> counts from 1; epoch 1 updates only the slow dimensions); returns the sum of
+    /// squared errors of the ratings as each was met, before its update (LIBMF's training loss), in rating units. The
+    /// sum is taken in block order, so it is deterministic too.
+    /// </summary>
+    public double Epoch(int epoch, float learningRate, float lambda, bool nonNegative, Random random)
+    {
+        int bins = _bins;
+        var diagonals = new int[bins];
+        for (int d = 0; d < bins; d++) diagonals[d] = d;
+        random.Shuffle(diagonals);
+        for (int s = 0; s < bins; s++)
+            for (int r = 0; r < bins; r++) _sequence[s * bins + r] = r * bins + (r + diagonals[s]) % bins;
+        var state = State(learningRate, lambda, nonNegative, slowOnly: epoch == 1);
+        if (_workers == null)
+        {
+            foreach (int block in _sequence) RunBlock(state, block);
+        }
+        else
+        {
+            Array.Clear(_rowDone);
+            Array.Clear(_columnDone);
+            Array.Clear(_claimed);
+            _firstOpen = 0;
+            _workers.Run(_ => RunSequence(state));
         }
         double sum = 0;
         foreach (double l in _blockLoss) sum += l;
-        return sum;
+        return sum * _scale * _scale;
+    }
+
+    // Claims and runs blocks until every block of the sequence is claimed. A block is ready once its row bin and its
+    // column bin have finished every block before it in the sequence (its wave, position / bins, blocks each); a
+    // thread takes the first ready unclaimed block, so a slow thread holds back only the blocks that depend on its own.
+    private void RunSequence(SgdState state)
+    {
+        int bins = _bins, n = _sequence.Length;
+        while (Volatile.Read(ref _firstOpen) < n)
+        {
+            int t = FindReady();
+            if (t < 0)
+            {
+                SgdWorkers.WaitUntil(() => _workers!.Failed || Volatile.Read(ref _firstOpen) >= n || FindReady() >= 0);
+                if (_workers!.Failed) return;
+                continue;
+            }
+            if (Interlocked.CompareExchange(ref _claimed[t], 1, 0) != 0) continue;
+            for (int f; (f = Volatile.Read(ref _firstOpen)) < n && Volatile.Read(ref _claimed[f]) != 0;)
+                Interlocked.CompareExchange(ref _firstOpen, f + 1, f);
+            int block = _sequence[t], wave = t / bins, row = block / bins, column = block % bins;
+            RunBlock(state, block);
+            Volatile.Write(ref _rowDone[row], wave + 1);
+            Volatile.Write(ref _columnDone[column], wave + 1);
+        }
+    }
+
+    // The first unclaimed position of the sequence whose block is ready, or -1.
+    private int FindReady()
+    {
+        int bins = _bins, n = _sequence.Length;
+        for (int t = Volatile.Read(ref _firstOpen); t < n; t++)
+        {
+            if (Volatile.Read(ref _claimed[t]) != 0) continue;
+            int block = _sequence[t], wave = t / bins;
+            if (Volatile.Read(ref _rowDone[block / bins]) == wave && Volatile.Read(ref _columnDone[block % bins]) == wave) return t;
+        }
+        return -1;
     }
 
     private void RunBlock(in SgdState state, int block) =>
         _blockLoss[block] = SgdKernel.Run(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[block], _grid.BlockStart[block + 1]);
 
-    /// <summary><c>λ Σ_(u,i) (‖p_u‖² + ‖q_i‖² + b_u² + b_i²)</c> over the training ratings, from per-row rating counts.</summary>
+    private SgdState State(float learningRate, float lambda, bool nonNegative, bool slowOnly)
+    {
+        fixed (float* p = _p, q = _q, us = _userState, its = _itemState)
+            return new SgdState
+            {
+                // The arrays are pinned (allocated on the pinned heap), so the pointers stay valid after `fixed`.
+                P = p + _pAt, Q = q + _qAt, UserState = us, ItemState = its,
+                Stride = _stride, SlowDimensions = Math.Min(SlowDimensions, _rank), Mean = _mean,
+                LearningRate = learningRate, Lambda = lambda / _scale,
+                SlowScale = 1f / SlowDimensions, FastScale = 1f / SlowDimensions,
+                UseBiases = _useBiases, NonNegative = nonNegative, SlowOnly = slowOnly,
+            };
+    }
+
+    /// <summary>
+    /// The objective (see <see cref="ExplicitFactors"/>) of the current factors divided by the number of ratings, in
+    /// rating units: the loss before training when called before the first epoch.
+    /// </summary>
+    public double Loss(float lambda)
+    {
+        var state = State(0, lambda, false, false);
+        for (int b = 0; b < _bins * _bins; b++)
+            _blockLoss[b] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[b], _grid.BlockStart[b + 1]);
+        double sum = 0;
+        foreach (double l in _blockLoss) sum += l;
+        return (sum * _scale * _scale + Regularization(lambda)) / _grid.Users.Length;
+    }
+
+    /// <summary><c>λ Σ_(u,i) (‖p_u‖² + ‖q_i‖² + b_u² + b_i²)</c> over the training ratings (rating units), from per-row rating counts.</summary>
     public double Regularization(float lambda)
     {
-        double reg = 0;
-        for (int u = 0; u < _users; u++) reg += _userCount[u] * (SquaredNorm(_p, _pAt + u * _stride) + (double)_userBias[u] * _userBias[u]);
-        for (int i = 0; i < _items; i++) reg += _itemCount[i] * (SquaredNorm(_q, _qAt + i * _stride) + (double)_itemBias[i] * _itemBias[i]);
+        double s = _scale, reg = 0;
+        for (int u = 0; u < _users; u++)
+        {
+            int row = _grid.UserRow[u];
+            reg += _userCount[u] * (s * SquaredNorm(_p, _pAt + row * _stride) + s * s * _userState[4 * row + 2] * _userState[4 * row + 2]);
+        }
+        for (int i = 0; i < _items; i++)
+        {
+            int row = _grid.ItemRow[i];
+            reg += _itemCount[i] * (s * SquaredNorm(_q, _qAt + row * _stride) + s * s * _itemState[4 * row + 2] * _itemState[4 * row + 2]);
+        }
         return lambda * reg;
     }
 
@@ -139,31 +236,58 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         return System.Numerics.Tensors.TensorPrimitives.Dot(row, row);
     }
 
-    /// <summary>Writes the current factors and biases into <paramref name="factors"/> (unpadded).</summary>
+    /// <summary>Writes the current factors and biases into <paramref name="factors"/> (rating units, original row order).</summary>
     public void CopyTo(ExplicitFactors factors)
     {
-        for (int u = 0; u < _users; u++) Array.Copy(_p, _pAt + u * _stride, factors.P, u * _rank, _rank);
-        for (int i = 0; i < _items; i++) Array.Copy(_q, _qAt + i * _stride, factors.Q, i * _rank, _rank);
-        _userBias.CopyTo(factors.Bu, 0);
-        _itemBias.CopyTo(factors.Bi, 0);
+        float root = MathF.Sqrt(_scale);
+        Copy(_p, _pAt, _grid.UserRow, factors.P, _userState, factors.Bu, root);
+        Copy(_q, _qAt, _grid.ItemRow, factors.Q, _itemState, factors.Bi, root);
+    }
+
+    private void Copy(float[] source, int at, int[] rowOf, float[] target, float[] rowState, float[] biases, float root)
+    {
+        for (int x = 0; x < rowOf.Length; x++)
+        {
+            int row = rowOf[x];
+            System.Numerics.Tensors.TensorPrimitives.Multiply(new ReadOnlySpan<float>(source, at + row * _stride, _rank), root,
+                new Span<float>(target, x * _rank, _rank));
+            biases[x] = rowState[4 * row + 2] * _scale;
+        }
     }
 
     public void Dispose() => _workers?.Dispose();
 
-    // A pinned array holding `rows` rows of `_stride` floats starting at a 64-byte boundary (offset returned), zero padded.
-    private (float[] Array, int Offset) Padded(float[] source, int rows)
+    // A pinned array holding `rows` rows of `_stride` floats starting at a 64-byte boundary (offset returned), zero.
+    private (float[] Array, int Offset) Padded(int rows)
     {
         var a = GC.AllocateArray<float>(rows * _stride + 16, pinned: true);
         int offset;
         fixed (float* p = a) offset = (int)((64 - ((nint)p & 63)) & 63) / sizeof(float);
-        for (int r = 0; r < rows; r++) Array.Copy(source, r * _rank, a, offset + r * _stride, _rank);
         return (a, offset);
     }
 
-    private static float[] Filled(int n, float value)
+    // LIBMF's init_model: U(0, 1)·√(1/k) per dimension for rows with ratings (drawn in original row order), zero otherwise.
+    private void Initialize(float[] a, int at, int[] counts, int[] rowOf, Random random)
     {
-        var a = GC.AllocateArray<float>(n, pinned: true);
-        Array.Fill(a, value);
+        float scale = MathF.Sqrt(1f / _rank);
+        for (int x = 0; x < counts.Length; x++)
+        {
+            if (counts[x] == 0) continue;
+            int start = at + rowOf[x] * _stride;
+            for (int d = 0; d < _rank; d++) a[start + d] = random.NextSingle() * scale;
+        }
+    }
+
+    // Four floats per row: AdaGrad sums 1 (slow) and 1 (fast), bias 0, bias AdaGrad sum 1.
+    private static float[] RowState(int rows)
+    {
+        var a = GC.AllocateArray<float>(4 * rows, pinned: true);
+        for (int r = 0; r < rows; r++)
+        {
+            a[4 * r] = 1f;
+            a[4 * r + 1] = 1f;
+            a[4 * r + 3] = 1f;
+        }
         return a;
     }
 }

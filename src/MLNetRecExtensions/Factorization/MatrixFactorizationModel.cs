@@ -156,10 +156,7 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
     /// <exception cref="ArgumentException"><paramref name="pipeline"/> does not contain this model.</exception>
     public void Save(MLContext mlContext, ITransformer pipeline, DataViewSchema inputSchema, string path)
     {
-        ArgumentNullException.ThrowIfNull(pipeline);
-        if (!Contains(pipeline, this))
-            throw new ArgumentException("The pipeline does not contain this model; pass the fitted pipeline the model belongs to (or the model itself).", nameof(pipeline));
-        RecModelFile.Save(mlContext, pipeline, inputSchema, path, this);
+        RecModelFile.SaveContaining(mlContext, pipeline, inputSchema, path, this);
     }
 
     /// <summary>Loads the typed model from a file written by <see cref="Save(MLContext, ITransformer, DataViewSchema, string)"/>.</summary>
@@ -168,11 +165,7 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
     public static MatrixFactorizationModel Load(MLContext mlContext, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var entry = RecModelFile.ReadState(path);
-        if (entry.ModelKind != TypedStateKind)
-            throw new InvalidDataException($"'{path}' holds a '{entry.ModelKind}' model, not '{TypedStateKind}'.");
-        if (entry.StateVersion is < 1 or > CurrentStateVersion)
-            throw new InvalidDataException($"'{path}': matrix factorization state version {entry.StateVersion} is not supported (expected 1 to {CurrentStateVersion}).");
+        var entry = RecModelFile.ReadState(path, TypedStateKind, 1, CurrentStateVersion, "matrix factorization");
         try
         {
             return ReadModel(mlContext, entry);
@@ -316,12 +309,6 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
         CheckKeyColumn(schema, ItemColumnName, "item", ItemCount);
     }
 
-
-    private static bool Contains(ITransformer pipeline, ITransformer target)
-    {
-        if (ReferenceEquals(pipeline, target)) return true;
-        return pipeline is IEnumerable<ITransformer> chain && chain.Any(t => Contains(t, target));
-    }
 
     private sealed class KeyPair
     {

@@ -159,16 +159,17 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
             mean = (float)(sum / data.Count);
         }
         var random = new Random(o.Seed);
-        var f = new ExplicitFactors(data.UserCount, data.ItemCount, o.ApproximationRank, mean, o.UseBiases, random);
         float lambda = (float)o.Lambda;
-        monitor.SetInitialLoss(f.Evaluate(data, lambda).Loss);
+        ExplicitFactors f;
         if (o.Solver == SolverType.Sgd)
         {
-            using var sgd = new ExplicitSgd(data, f, threads, random);
+            f = new ExplicitFactors(data.UserCount, data.ItemCount, o.ApproximationRank, mean, o.UseBiases);
+            using var sgd = new ExplicitSgd(data, o.ApproximationRank, mean, o.UseBiases, threads, random);
+            monitor.SetInitialLoss(sgd.Loss(lambda));
             for (int it = 1; it <= o.NumberOfIterations; it++)
             {
                 monitor.BeginIteration();
-                double squaredError = sgd.Epoch((float)o.LearningRate, lambda, o.NonNegative, random);
+                double squaredError = sgd.Epoch(it, (float)o.LearningRate, lambda, o.NonNegative, random);
                 monitor.EndUpdate();
                 if (valid != null) sgd.CopyTo(f);
                 monitor.Report(it, (squaredError + sgd.Regularization(lambda)) / data.Count, Math.Sqrt(squaredError / data.Count),
@@ -178,6 +179,8 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
         }
         else
         {
+            f = new ExplicitFactors(data.UserCount, data.ItemCount, o.ApproximationRank, mean, o.UseBiases, random);
+            monitor.SetInitialLoss(f.Evaluate(data, lambda).Loss);
             var byUser = UserItemMatrix.FromInteractions(AveragedDuplicates(data));
             var byItem = byUser.Transpose();
             for (int it = 1; it <= o.NumberOfIterations; it++)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MLNetRecExtensions.Factorization;
 
@@ -16,21 +17,31 @@ internal enum SgdKernelKind
 
 /// <summary>
 /// Pointers and constants of one SGD pass over a run of ratings. Factor rows are <see cref="Stride"/> floats apart
-/// (the rank padded with zeros to the kernel width; padding stays zero because its gradient is zero).
+/// (the rank padded with zeros to the kernel width; padding stays zero because its gradient is zero). Each user and
+/// item also has four floats of row state at <c>4·row</c> in <see cref="UserState"/> / <see cref="ItemState"/>:
+/// the AdaGrad sums of the slow and of the fast dimensions, the bias and the bias's AdaGrad sum.
 /// </summary>
 internal unsafe struct SgdState
 {
-    public float* P, Q, UserG, ItemG, UserBias, ItemBias, UserBiasG, ItemBiasG;
+    public float* P, Q, UserState, ItemState;
     public int Stride;
-    public float Mean, LearningRate, Lambda, InverseRank;
+    /// <summary>Leading dimensions with their own AdaGrad sum (LIBMF's 4; 0 = one sum for the whole row).</summary>
+    public int SlowDimensions;
+    public float Mean, LearningRate, Lambda;
+    /// <summary>Multipliers of <c>Σ g²</c> over the slow and over the fast dimensions added to their AdaGrad sums.</summary>
+    public float SlowScale, FastScale;
     public bool UseBiases, NonNegative;
+    /// <summary>Update only the slow dimensions (and biases), as LIBMF's first iteration does.</summary>
+    public bool SlowOnly;
 }
 
 /// <summary>
-/// The update of one rating, LIBMF's adaptive SGD: <c>e = r − (μ + b_u + b_i + p·q)</c>;
-/// <c>g_p = λp − e·q</c>, <c>g_q = λq − e·p</c> (from the old values); <c>p −= η/√G_u · g_p</c>, then
-/// <c>G_u += ‖g_p‖²/k</c> (likewise for q, and for each bias with its own accumulator and <c>g_b = λb − e</c>).
-/// One generic loop serves every vector width; <see cref="Run"/> returns <c>Σ e²</c> (before the updates).
+/// The update of one rating, LIBMF's adaptive SGD (<c>MFSolver::sg_update</c>): <c>e = r − (μ + b_u + b_i + p·q)</c>;
+/// <c>g_p = λp − e·q</c>, <c>g_q = λq − e·p</c> (from the old values); for the slow dimensions
+/// <c>p −= η/√G_u,slow · g_p</c> then <c>G_u,slow += c_slow·Σ_slow g_p²</c>, for the others the same with
+/// <c>G_u,fast</c> and <c>c_fast</c> (likewise for q; each bias has its own sum and <c>g_b = λb − e</c>,
+/// <c>G_b += g_b²</c>). One generic loop serves every vector width; <see cref="Run"/> returns <c>Σ e²</c> (before the
+/// updates).
 /// </summary>
 internal static unsafe class SgdKernel
 {
@@ -44,18 +55,65 @@ internal static unsafe class SgdKernel
         _ => Run<LanesScalar, float>(s, users, items, labels, from, to),
     };
 
+    /// <summary>Squared errors' sum of the ratings <c>[from, to)</c> under the current factors (no update).</summary>
+    public static double Loss(SgdKernelKind kind, in SgdState s, int[] users, int[] items, float[] labels, int from, int to) => kind switch
+    {
+        SgdKernelKind.Vector512 => Loss<Lanes512, Vector512<float>>(s, users, items, labels, from, to),
+        SgdKernelKind.Vector256 => Loss<Lanes256, Vector256<float>>(s, users, items, labels, from, to),
+        _ => Loss<LanesScalar, float>(s, users, items, labels, from, to),
+    };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot<TL, TV>(float* p, float* q, int stride) where TL : struct, ILanes<TV> where TV : struct
+    {
+        // Two chains so that the multiply-adds of a long row overlap.
+        int w = TL.Width;
+        TV a0 = TL.Mul(TL.Load(p), TL.Load(q)), a1 = default;
+        int d = w;
+        for (; d + w < stride; d += 2 * w)
+        {
+            a0 = TL.Fma(TL.Load(p + d), TL.Load(q + d), a0);
+            a1 = TL.Fma(TL.Load(p + d + w), TL.Load(q + d + w), a1);
+        }
+        if (d < stride) a0 = TL.Fma(TL.Load(p + d), TL.Load(q + d), a0);
+        return TL.Sum(TL.Add(a0, a1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Loss<TL, TV>(in SgdState s, int[] users, int[] items, float[] labels, int from, int to)
+        where TL : struct, ILanes<TV> where TV : struct
+    {
+        int stride = s.Stride;
+        float* P = s.P, Q = s.Q, userState = s.UserState, itemState = s.ItemState;
+        double loss = 0;
+        for (int r = from; r < to; r++)
+        {
+            int u = users[r], i = items[r];
+            float predicted = s.Mean + Dot<TL, TV>(P + (nint)u * stride, Q + (nint)i * stride, stride);
+            if (s.UseBiases) predicted += userState[4 * u + 2] + itemState[4 * i + 2];
+            float e = labels[r] - predicted;
+            loss += e * e;
+        }
+        return loss;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Run<TL, TV>(in SgdState s, int[] users, int[] items, float[] labels, int from, int to)
         where TL : struct, ILanes<TV> where TV : struct
     {
         // Locals, not fields of `s`: stores through the float pointers would otherwise force the fields to be re-read.
         int stride = s.Stride, w = TL.Width;
-        float* P = s.P, Q = s.Q, userG = s.UserG, itemG = s.ItemG;
-        float* userBias = s.UserBias, itemBias = s.ItemBias, userBiasG = s.UserBiasG, itemBiasG = s.ItemBiasG;
-        float lr = s.LearningRate, lam = s.Lambda, mean = s.Mean, inverseRank = s.InverseRank;
+        float* P = s.P, Q = s.Q, userState = s.UserState, itemState = s.ItemState;
+        float lam = s.Lambda, mean = s.Mean;
         bool useBiases = s.UseBiases, nonNegative = s.NonNegative;
         TV lambda = TL.Broadcast(lam);
-        var negLr = Vector128.Create(-lr);
+        // The chunks [0, peel) hold the slow dimensions: lanes below SlowDimensions (every lane of a scalar chunk).
+        int peel = s.SlowDimensions == 0 ? 0 : Math.Min(stride, (s.SlowDimensions + w - 1) / w * w);
+        TV slowMask = TL.LanesBelow(s.SlowDimensions);
+        int end = s.SlowOnly ? peel : stride;
+        var negLr = Vector256.Create(-s.LearningRate);
+        // Multipliers of [Σ_slow g_p², Σ_fast g_p², ·, ·] into the row state (the last two lanes are set per rating).
+        var gScale = Vector128.Create(s.SlowScale, s.SlowOnly ? 0f : s.FastScale, 0f, 0f);
         double loss = 0;
         fixed (int* pu = users, pi = items)
         fixed (float* pr = labels)
@@ -65,27 +123,56 @@ internal static unsafe class SgdKernel
                 int u = pu[r], i = pi[r];
                 float* p = P + (nint)u * stride;
                 float* q = Q + (nint)i * stride;
-                TV acc = default;
-                for (int d = 0; d < stride; d += w) acc = TL.Fma(TL.Load(p + d), TL.Load(q + d), acc);
-                float predicted = mean + TL.Sum(acc);
-                if (useBiases) predicted += userBias[u] + itemBias[i];
+                float* us = userState + 4 * (nint)u;
+                float* its = itemState + 4 * (nint)i;
+                var uState = Vector128.Load(us);
+                var iState = Vector128.Load(its);
+                float predicted = mean + Dot<TL, TV>(p, q, stride);
+                if (useBiases) predicted += uState.GetElement(2) + iState.GetElement(2);
                 float e = pr[r] - predicted;
                 loss += e * e;
                 TV negE = TL.Broadcast(-e);
-                // The four step sizes −η/√G in one vector square root and division (exact, as four scalar ones).
-                var steps = negLr / Vector128.Sqrt(Vector128.Create(userG[u], itemG[i], userBiasG[u], itemBiasG[i]));
-                TV stepP = TL.Broadcast(steps.GetElement(0));
-                TV stepQ = TL.Broadcast(steps.GetElement(1));
-                TV sumP = default, sumQ = default;
-                for (int d = 0; d < stride; d += w)
+                // −η/√G for [user slow, user fast, ·, user bias, item slow, item fast, ·, item bias] in one vector
+                // square root and division (exact, as eight scalar ones; the bias lanes' results are unused).
+                var steps = negLr / Vector256.Sqrt(Vector256.Create(uState, iState));
+                TV stepPFast = TL.Broadcast(steps.GetElement(1)), stepQFast = TL.Broadcast(steps.GetElement(5));
+                TV stepPSlow = TL.Select(slowMask, TL.Broadcast(steps.GetElement(0)), stepPFast);
+                TV stepQSlow = TL.Select(slowMask, TL.Broadcast(steps.GetElement(4)), stepQFast);
+                TV slowP = default, slowQ = default, fastP = default, fastQ = default;
+                int d = 0;
+                for (; d < peel; d += w)
                 {
                     TV pv = TL.Load(p + d), qv = TL.Load(q + d);
                     TV gp = TL.Fma(negE, qv, TL.Mul(lambda, pv));
                     TV gq = TL.Fma(negE, pv, TL.Mul(lambda, qv));
-                    sumP = TL.Fma(gp, gp, sumP);
-                    sumQ = TL.Fma(gq, gq, sumQ);
-                    pv = TL.Fma(stepP, gp, pv);
-                    qv = TL.Fma(stepQ, gq, qv);
+                    TV gp2 = TL.Mul(gp, gp), gq2 = TL.Mul(gq, gq);
+                    slowP = TL.Add(slowP, TL.Select(slowMask, gp2, default));
+                    slowQ = TL.Add(slowQ, TL.Select(slowMask, gq2, default));
+                    fastP = TL.Add(fastP, TL.Select(slowMask, default, gp2));
+                    fastQ = TL.Add(fastQ, TL.Select(slowMask, default, gq2));
+                    TV pn = TL.Fma(stepPSlow, gp, pv), qn = TL.Fma(stepQSlow, gq, qv);
+                    if (s.SlowOnly)
+                    {
+                        pn = TL.Select(slowMask, pn, pv);
+                        qn = TL.Select(slowMask, qn, qv);
+                    }
+                    if (nonNegative)
+                    {
+                        pn = TL.Max0(pn);
+                        qn = TL.Max0(qn);
+                    }
+                    TL.Store(pn, p + d);
+                    TL.Store(qn, q + d);
+                }
+                for (; d < end; d += w)
+                {
+                    TV pv = TL.Load(p + d), qv = TL.Load(q + d);
+                    TV gp = TL.Fma(negE, qv, TL.Mul(lambda, pv));
+                    TV gq = TL.Fma(negE, pv, TL.Mul(lambda, qv));
+                    fastP = TL.Fma(gp, gp, fastP);
+                    fastQ = TL.Fma(gq, gq, fastQ);
+                    pv = TL.Fma(stepPFast, gp, pv);
+                    qv = TL.Fma(stepQFast, gq, qv);
                     if (nonNegative)
                     {
                         pv = TL.Max0(pv);
@@ -94,16 +181,17 @@ internal static unsafe class SgdKernel
                     TL.Store(pv, p + d);
                     TL.Store(qv, q + d);
                 }
-                userG[u] += TL.Sum(sumP) * inverseRank;
-                itemG[i] += TL.Sum(sumQ) * inverseRank;
+                var sums = TL.Sum4(slowP, fastP, slowQ, fastQ);
+                var uDelta = sums * gScale;
+                var iDelta = Vector128.Create(sums.GetElement(2), sums.GetElement(3), 0f, 0f) * gScale;
                 if (useBiases)
                 {
-                    float gbu = lam * userBias[u] - e, gbi = lam * itemBias[i] - e;
-                    userBias[u] += steps.GetElement(2) * gbu;
-                    itemBias[i] += steps.GetElement(3) * gbi;
-                    userBiasG[u] += gbu * gbu;
-                    itemBiasG[i] += gbi * gbi;
+                    float gbu = lam * uState.GetElement(2) - e, gbi = lam * iState.GetElement(2) - e;
+                    uDelta = uDelta.WithElement(2, steps.GetElement(3) * gbu).WithElement(3, gbu * gbu);
+                    iDelta = iDelta.WithElement(2, steps.GetElement(7) * gbi).WithElement(3, gbi * gbi);
                 }
+                (uState + uDelta).Store(us);
+                (iState + iDelta).Store(its);
             }
         }
         return loss;
@@ -115,10 +203,16 @@ internal static unsafe class SgdKernel
         static abstract TV Load(float* p);
         static abstract void Store(TV v, float* p);
         static abstract TV Broadcast(float x);
+        static abstract TV Add(TV a, TV b);
         static abstract TV Mul(TV a, TV b);
         static abstract TV Fma(TV a, TV b, TV c);
         static abstract TV Max0(TV a);
+        /// <summary>All-ones lanes where the lane index is below <paramref name="n"/> (a scalar lane: n &gt; 0).</summary>
+        static abstract TV LanesBelow(int n);
+        static abstract TV Select(TV mask, TV ifSet, TV ifClear);
         static abstract float Sum(TV a);
+        /// <summary>[Σa, Σb, Σc, Σd].</summary>
+        static abstract Vector128<float> Sum4(TV a, TV b, TV c, TV d);
     }
 
     private readonly struct Lanes512 : ILanes<Vector512<float>>
@@ -127,10 +221,16 @@ internal static unsafe class SgdKernel
         public static Vector512<float> Load(float* p) => Vector512.Load(p);
         public static void Store(Vector512<float> v, float* p) => v.Store(p);
         public static Vector512<float> Broadcast(float x) => Vector512.Create(x);
+        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
         public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
         public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
         public static Vector512<float> Max0(Vector512<float> a) => Vector512.Max(a, Vector512<float>.Zero);
+        public static Vector512<float> LanesBelow(int n) =>
+            Vector512.LessThan(Vector512.Create(0f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create((float)n));
+        public static Vector512<float> Select(Vector512<float> mask, Vector512<float> a, Vector512<float> b) => Vector512.ConditionalSelect(mask, a, b);
         public static float Sum(Vector512<float> a) => Vector512.Sum(a);
+        public static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d) =>
+            Lanes256.Sum4(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
     }
 
     private readonly struct Lanes256 : ILanes<Vector256<float>>
@@ -139,10 +239,24 @@ internal static unsafe class SgdKernel
         public static Vector256<float> Load(float* p) => Vector256.Load(p);
         public static void Store(Vector256<float> v, float* p) => v.Store(p);
         public static Vector256<float> Broadcast(float x) => Vector256.Create(x);
+        public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
         public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
         public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
         public static Vector256<float> Max0(Vector256<float> a) => Vector256.Max(a, Vector256<float>.Zero);
+        public static Vector256<float> LanesBelow(int n) => Vector256.LessThan(Vector256.Create(0f, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((float)n));
+        public static Vector256<float> Select(Vector256<float> mask, Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(mask, a, b);
         public static float Sum(Vector256<float> a) => Vector256.Sum(a);
+        public static Vector128<float> Sum4(Vector256<float> a, Vector256<float> b, Vector256<float> c, Vector256<float> d) =>
+            Transpose4Sum(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper(), c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+
+        // [Σa, Σb, Σc, Σd] of four 4-lane vectors: interleave pairs and add, twice.
+        private static Vector128<float> Transpose4Sum(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d)
+        {
+            if (!Sse.IsSupported) return Vector128.Create(Vector128.Sum(a), Vector128.Sum(b), Vector128.Sum(c), Vector128.Sum(d));
+            var ab = Sse.UnpackLow(a, b) + Sse.UnpackHigh(a, b); // [a0+a2, b0+b2, a1+a3, b1+b3]
+            var cd = Sse.UnpackLow(c, d) + Sse.UnpackHigh(c, d);
+            return Sse.MoveLowToHigh(ab, cd) + Sse.MoveHighToLow(cd, ab);
+        }
     }
 
     private readonly struct LanesScalar : ILanes<float>
@@ -151,9 +265,13 @@ internal static unsafe class SgdKernel
         public static float Load(float* p) => *p;
         public static void Store(float v, float* p) => *p = v;
         public static float Broadcast(float x) => x;
+        public static float Add(float a, float b) => a + b;
         public static float Mul(float a, float b) => a * b;
         public static float Fma(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
         public static float Max0(float a) => MathF.Max(a, 0f);
+        public static float LanesBelow(int n) => n > 0 ? BitConverter.Int32BitsToSingle(-1) : 0f;
+        public static float Select(float mask, float a, float b) => BitConverter.SingleToInt32Bits(mask) != 0 ? a : b;
         public static float Sum(float a) => a;
+        public static Vector128<float> Sum4(float a, float b, float c, float d) => Vector128.Create(a, b, c, d);
     }
 }

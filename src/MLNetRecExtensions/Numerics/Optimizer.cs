@@ -54,6 +54,31 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// Like <see cref="StepRows"/>, but the gradient of row <c>rows[s]</c> is read in place from the full-size
+    /// <paramref name="gradientTable"/> (same <c>[Length / dimension, dimension]</c> layout as <paramref name="table"/>),
+    /// so a caller accumulating into a dense buffer needs no packing copy. Rows must be distinct.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A length does not match, or a row id is outside the table.</exception>
+    public void StepTableRows(Span<float> table, int dimension, ReadOnlySpan<int> rows, ReadOnlySpan<float> gradientTable)
+    {
+        CheckLength(nameof(table), table.Length);
+        CheckLength(nameof(gradientTable), gradientTable.Length);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (Length % dimension != 0)
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"The table of {Length} values is not a whole number of rows of {dimension}.");
+        int count = Length / dimension;
+        foreach (int row in rows)
+            if ((uint)row >= (uint)count)
+                throw new ArgumentOutOfRangeException(nameof(rows), row, $"Row {row} is outside the table of {count} rows.");
+        OnStepStarted();
+        foreach (int row in rows)
+        {
+            int start = row * dimension;
+            UpdateRange(table.Slice(start, dimension), gradientTable.Slice(start, dimension), start);
+        }
+    }
+
     /// <summary>Sparse update of <paramref name="table"/> from a <see cref="SparseRowGradient"/> (its rows and dimension).</summary>
     public void StepSparse(Span<float> table, SparseRowGradient gradient)
     {

@@ -103,6 +103,37 @@ public static class RecModelFile
         }
     }
 
+    /// <summary>
+    /// <see cref="ReadState(string)"/> that also requires the entry to be <paramref name="kind"/> in a version within
+    /// [<paramref name="minVersion"/>, <paramref name="maxVersion"/>]; <paramref name="what"/> names the model in messages.
+    /// </summary>
+    internal static TypedStateEntry ReadState(string path, string kind, int minVersion, int maxVersion, string what)
+    {
+        var entry = ReadState(path);
+        if (entry.ModelKind != kind)
+            throw new InvalidDataException($"'{path}' holds a '{entry.ModelKind}' model, not '{kind}'.");
+        if (entry.StateVersion < minVersion || entry.StateVersion > maxVersion)
+            throw new InvalidDataException($"'{path}': {what} state version {entry.StateVersion} is not supported (expected {minVersion} to {maxVersion}).");
+        return entry;
+    }
+
+    /// <summary>Saves like <see cref="Save"/> after checking that <paramref name="pipeline"/> contains <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="pipeline"/> does not contain the model.</exception>
+    internal static void SaveContaining<T>(MLContext mlContext, ITransformer pipeline, DataViewSchema inputSchema, string path, T model)
+        where T : ITransformer, ITypedModelState
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        if (!Contains(pipeline, model))
+            throw new ArgumentException("The pipeline does not contain this model; pass the fitted pipeline the model belongs to (or the model itself).", nameof(pipeline));
+        Save(mlContext, pipeline, inputSchema, path, model);
+    }
+
+    private static bool Contains(ITransformer pipeline, ITransformer target)
+    {
+        if (ReferenceEquals(pipeline, target)) return true;
+        return pipeline is IEnumerable<ITransformer> chain && chain.Any(t => Contains(t, target));
+    }
+
     private static TypedStateEntry ReadStateEntry(string path)
     {
         using var zip = ZipFile.OpenRead(path);

@@ -42,12 +42,12 @@ public static class EmbeddingIndex
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        var (kind, metric, items, biases) = IndexFile.ReadCommon(r);
+        var (version, kind, metric, items, biases) = IndexFile.ReadCommon(r);
         try
         {
             return kind == EmbeddingIndexKind.Exact
                 ? new ExactEmbeddingIndex(items, biases, metric)
-                : HnswEmbeddingIndex.Read(r, metric, items, biases);
+                : HnswEmbeddingIndex.Read(r, version, metric, items, biases);
         }
         catch (EndOfStreamException e)
         {

@@ -21,6 +21,9 @@ public sealed class EmbeddingIndexOptions
     /// </summary>
     public int ExpansionSearch { get; set; } = 128;
 
+    /// <summary>HNSW: precision of the vectors inside the graph; default <see cref="GraphVectorStorage.Float32"/> (scores are exact float32 either way).</summary>
+    public GraphVectorStorage VectorStorage { get; set; } = GraphVectorStorage.Float32;
+
     /// <summary>
     /// HNSW: threads inserting items at build; -1 (default) uses every core. Only a build with 1 thread gives the
     /// same graph on every run (with more threads the insertion order, hence the graph, varies).

@@ -20,8 +20,23 @@ public static class HistoryRecommendations
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        var query = model.EmbedHistory(items, weights);
-        var catalog = model.ItemEmbeddings;
+        return Recommend(model.EmbedHistory(items, weights), model.ItemEmbeddings, items, k, excludeHistory);
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> best items of <paramref name="catalog"/> for an already embedded history
+    /// <paramref name="query"/> (e.g. <c>MatrixFactorizationModel.EmbedHistory(items, weights, popularityPriorWeight)</c>):
+    /// item <c>i</c> scores <c>query.Vector · catalog[i] + query.ItemTerms[i]</c>; <paramref name="items"/> are left out
+    /// when <paramref name="excludeHistory"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is below 1, or the query's length differs from the catalog's dimension.</exception>
+    public static TopKResult Recommend(HistoryEmbedding query, EmbeddingTable catalog, ReadOnlySpan<int> items, int k, bool excludeHistory = true)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (query.Vector.Length != catalog.Dimension)
+            throw new ArgumentOutOfRangeException(nameof(query), query.Vector.Length, $"The query has {query.Vector.Length} dimensions but the catalog {catalog.Dimension}.");
         var options = new TopKOptions { ItemBiases = query.ItemTerms, MaxDegreeOfParallelism = 1 };
         if (excludeHistory && items.Length > 0)
         {

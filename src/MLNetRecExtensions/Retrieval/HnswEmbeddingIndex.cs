@@ -6,12 +6,17 @@ using MLNetRecExtensions.Data;
 namespace MLNetRecExtensions.Retrieval;
 
 /// <summary>
-/// Approximate top-K through an HNSW graph (USearch's native library, float32 vectors). Inner product with item
-/// biases is served as a plain inner-product graph over <c>[item, bias]</c> vectors searched with <c>[query, 1]</c>;
-/// cosine uses USearch's cosine metric over unit-normalized vectors. Seen items are excluded inside the graph search
-/// (USearch's filtered search), so a query still gets k items when it has exclusions. Each returned item is
-/// re-scored exactly (the float <see cref="ExactEmbeddingIndex"/> reports) and the k are ordered by that score, then
-/// by item index. Build with <see cref="EmbeddingIndex.Build(EmbeddingTable, float[], EmbeddingIndexOptions)"/>.
+/// Approximate top-K through an HNSW graph (USearch's native library; vectors in the graph stored in half or single
+/// precision, <see cref="EmbeddingIndexOptions.VectorStorage"/>). Inner product (with optional
+/// item biases) is served by the MIPS-to-nearest-neighbour reduction (Bachrach et al., RecSys 2014): each item
+/// <c>y = [item, bias]</c> is lifted to <c>[y, sqrt(Φ² − |y|²)]</c> with <c>Φ = max |y|</c>, each query to
+/// <c>[query, 1, 0]</c>, so the squared Euclidean distance <c>|q|² + Φ² − 2 q·y</c> orders items exactly as the score
+/// does, and the graph is built and searched under a true metric (an inner-product graph is much poorer: on 1 M
+/// Gaussian-mixture items its recall@100 stays below 0.9 at ef 256). Cosine uses USearch's cosine metric over
+/// unit-normalized vectors. Seen items are excluded inside the graph search (USearch's filtered search), so a query
+/// still gets k items when it has exclusions. Each returned item is re-scored exactly (the float
+/// <see cref="ExactEmbeddingIndex"/> reports) and the k are ordered by that score, then by item index. Build with
+/// <see cref="EmbeddingIndex.Build(EmbeddingTable, float[], EmbeddingIndexOptions)"/>.
 /// </summary>
 public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
 {
@@ -20,20 +25,35 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     private readonly EmbeddingTable _scored;  // as scored (normalized for cosine)
     private readonly float[]? _biases;
     private readonly int _graphDimension;
+    private readonly GraphLayout _layout;
+    private readonly GraphVectorStorage _storage;
     private readonly SemaphoreSlim _contexts = new(SearchContexts, SearchContexts);
     private int _expansionSearch;
 
     // Native search contexts: enough for a busy server; further concurrent searches wait for a free one.
     private static int SearchContexts => Math.Max(64, 4 * Environment.ProcessorCount);
 
-    private HnswEmbeddingIndex(USearchHandle handle, EmbeddingTable items, float[]? biases, IndexMetric metric,
-        int connectivity, int expansionAdd, int expansionSearch)
+    // How items and queries map to graph vectors. Saved as an int in the HNSW section (format 2); never renumber.
+    internal enum GraphLayout
     {
+        /// <summary>Format 1 inner-product graphs: <c>[item, bias]</c> under USearch's inner product, queries <c>[q, 1]</c>.</summary>
+        InnerProduct = 0,
+        /// <summary><c>[item, bias, sqrt(Φ² − |[item, bias]|²)]</c> under squared L2, queries <c>[q, 1, 0]</c>.</summary>
+        LiftedEuclidean = 1,
+        /// <summary>Unit-normalized items under USearch's cosine.</summary>
+        Cosine = 2,
+    }
+
+    private HnswEmbeddingIndex(USearchHandle handle, EmbeddingTable items, float[]? biases, IndexMetric metric, GraphLayout layout,
+        GraphVectorStorage storage, int connectivity, int expansionAdd, int expansionSearch)
+    {
+        _storage = storage;
         _handle = handle;
         _items = items;
         _biases = biases;
         _scored = metric == IndexMetric.Cosine ? IndexVectors.Normalized(items) : items;
-        _graphDimension = items.Dimension + (biases != null ? 1 : 0);
+        _layout = layout;
+        _graphDimension = GraphDimension(items.Dimension, biases, layout);
         Metric = metric;
         Connectivity = connectivity;
         ExpansionAdd = expansionAdd;
@@ -56,6 +76,8 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     public int Connectivity { get; }
     /// <summary>Candidate list size the graph was built with (efConstruction).</summary>
     public int ExpansionAdd { get; }
+    /// <summary>Precision of the vectors inside the graph.</summary>
+    public GraphVectorStorage VectorStorage => _storage;
 
     /// <summary>
     /// Candidate list size of searches (ef; the effective value is <c>max(ExpansionSearch, k)</c>). Settable to trade
@@ -86,11 +108,20 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             throw new ArgumentOutOfRangeException(nameof(options), options.ExpansionAdd, "EmbeddingIndexOptions.ExpansionAdd (efConstruction) must be at least 1; 200 is the usual value.");
         if (options.ExpansionSearch < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.ExpansionSearch, "EmbeddingIndexOptions.ExpansionSearch (ef) must be at least 1.");
+        if (options.VectorStorage is not (GraphVectorStorage.Float16 or GraphVectorStorage.Float32))
+            throw new ArgumentOutOfRangeException(nameof(options), options.VectorStorage, "EmbeddingIndexOptions.VectorStorage must be Float16 or Float32.");
         if (options.BuildThreads == 0 || options.BuildThreads < -1)
             throw new ArgumentOutOfRangeException(nameof(options), options.BuildThreads, "EmbeddingIndexOptions.BuildThreads must be -1 (every core) or a positive number of threads.");
         int threads = options.BuildThreads == -1 ? Environment.ProcessorCount : options.BuildThreads;
-        int graphDim = items.Dimension + (biases != null ? 1 : 0);
-        var handle = Create(metric, graphDim, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
+        var layout = metric == IndexMetric.Cosine ? GraphLayout.Cosine : GraphLayout.LiftedEuclidean;
+        int graphDim = GraphDimension(items.Dimension, biases, layout);
+        var graphVectors = layout == GraphLayout.Cosine ? IndexVectors.Normalized(items).Values : LiftedVectors(items, biases);
+        if (options.VectorStorage == GraphVectorStorage.Float16)
+            foreach (float v in graphVectors)
+                if (Math.Abs(v) > (float)Half.MaxValue)
+                    throw new ArgumentOutOfRangeException(nameof(options), v,
+                        $"A graph vector value ({v}) exceeds half precision's range ±{(float)Half.MaxValue}; set EmbeddingIndexOptions.VectorStorage = GraphVectorStorage.Float32 (or rescale the embeddings).");
+        var handle = Create(layout, options.VectorStorage, graphDim, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
         try
         {
             var raw = handle.DangerousGetHandle();
@@ -98,7 +129,6 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             USearchNative.Check(error, $"reserving room for {items.Count} items");
             USearchNative.usearch_change_threads_add(raw, (nuint)threads, out error);
             USearchNative.Check(error, "setting the build threads");
-            var graphVectors = GraphVectors(metric == IndexMetric.Cosine ? IndexVectors.Normalized(items) : items, biases);
             try
             {
                 Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
@@ -114,7 +144,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             {
                 ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]);
             }
-            return new HnswEmbeddingIndex(handle, items, biases, metric, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
+            return new HnswEmbeddingIndex(handle, items, biases, metric, layout, options.VectorStorage, options.Connectivity, options.ExpansionAdd, options.ExpansionSearch);
         }
         catch
         {
@@ -123,26 +153,41 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         }
     }
 
-    // The vectors inserted into the graph: the rows themselves, or [row, bias] when there are biases.
-    private static float[] GraphVectors(EmbeddingTable items, float[]? biases)
+    private static int GraphDimension(int dimension, float[]? biases, GraphLayout layout) =>
+        dimension + (biases != null ? 1 : 0) + (layout == GraphLayout.LiftedEuclidean ? 1 : 0);
+
+    // [row, bias, sqrt(Φ² − |[row, bias]|²)] per item (no bias column without biases), Φ² the largest squared norm.
+    private static float[] LiftedVectors(EmbeddingTable items, float[]? biases)
     {
-        if (biases == null) return items.Values;
-        int dim = items.Dimension;
-        var v = new float[(long)items.Count * (dim + 1)];
+        int dim = items.Dimension, width = GraphDimension(dim, biases, GraphLayout.LiftedEuclidean);
+        var v = new float[(long)items.Count * width];
+        var squares = new double[items.Count];
+        double phi2 = 0;
         for (int i = 0; i < items.Count; i++)
         {
-            items.Values.AsSpan(i * dim, dim).CopyTo(v.AsSpan(i * (dim + 1), dim));
-            v[(long)i * (dim + 1) + dim] = biases[i];
+            var row = v.AsSpan(i * width, width);
+            items.Values.AsSpan(i * dim, dim).CopyTo(row);
+            if (biases != null) row[dim] = biases[i];
+            double sq = 0;
+            foreach (float x in row[..^1]) sq += (double)x * x;
+            squares[i] = sq;
+            phi2 = Math.Max(phi2, sq);
         }
+        for (int i = 0; i < items.Count; i++) v[(long)i * width + width - 1] = (float)Math.Sqrt(phi2 - squares[i]);
         return v;
     }
 
-    private static USearchHandle Create(IndexMetric metric, int graphDim, int connectivity, int expansionAdd, int expansionSearch)
+    private static USearchHandle Create(GraphLayout layout, GraphVectorStorage storage, int graphDim, int connectivity, int expansionAdd, int expansionSearch)
     {
         var init = new USearchNative.InitOptions
         {
-            MetricKind = metric == IndexMetric.Cosine ? USearchNative.MetricCos : USearchNative.MetricIp,
-            Quantization = USearchNative.ScalarF32,
+            MetricKind = layout switch
+            {
+                GraphLayout.Cosine => USearchNative.MetricCos,
+                GraphLayout.InnerProduct => USearchNative.MetricIp,
+                _ => USearchNative.MetricL2Sq,
+            },
+            Quantization = storage == GraphVectorStorage.Float16 ? USearchNative.ScalarF16 : USearchNative.ScalarF32,
             Dimensions = (nuint)graphDim,
             Connectivity = (nuint)connectivity,
             ExpansionAdd = (nuint)expansionAdd,
@@ -211,6 +256,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         var query = queries.Values.AsSpan(q * dim, dim);
         query.CopyTo(scratch.Query);
         if (_biases != null) scratch.Query[dim] = 1f;
+        if (_layout == GraphLayout.LiftedEuclidean) scratch.Query[^1] = 0f;
         nuint found;
         IntPtr error;
         _contexts.Wait();
@@ -305,6 +351,8 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         w.Write(Connectivity);
         w.Write(ExpansionAdd);
         w.Write(_expansionSearch);
+        w.Write((int)_layout);
+        w.Write((int)_storage);
         nuint length = USearchNative.usearch_serialized_length(raw, out var error);
         USearchNative.Check(error, "measuring the serialized graph");
         var buffer = new byte[checked((long)length)];
@@ -314,22 +362,31 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         w.Write(buffer);
     }
 
-    /// <summary>Reads the HNSW section after the common header.</summary>
-    internal static HnswEmbeddingIndex Read(BinaryReader r, IndexMetric metric, EmbeddingTable items, float[]? biases)
+    /// <summary>
+    /// Reads the HNSW section after the common header; <paramref name="version"/> is the file's format version (1 has
+    /// no graph layout: its graphs are inner product or cosine).
+    /// </summary>
+    internal static HnswEmbeddingIndex Read(BinaryReader r, int version, IndexMetric metric, EmbeddingTable items, float[]? biases)
     {
         int connectivity = r.ReadInt32(), expansionAdd = r.ReadInt32(), expansionSearch = r.ReadInt32();
+        var layout = version >= 2 ? (GraphLayout)r.ReadInt32()
+            : metric == IndexMetric.Cosine ? GraphLayout.Cosine : GraphLayout.InnerProduct;
+        var storage = version >= 2 ? (GraphVectorStorage)r.ReadInt32() : GraphVectorStorage.Float32;
         long length = r.ReadInt64();
-        if (connectivity < 2 || expansionAdd < 1 || expansionSearch < 1 || length < 0 || length > Array.MaxLength)
-            throw new InvalidDataException($"The HNSW section of the index file is corrupt (M {connectivity}, efConstruction {expansionAdd}, ef {expansionSearch}, {length} bytes).");
+        bool layoutFits = layout == GraphLayout.Cosine ? metric == IndexMetric.Cosine
+            : metric == IndexMetric.InnerProduct && layout is GraphLayout.InnerProduct or GraphLayout.LiftedEuclidean;
+        if (connectivity < 2 || expansionAdd < 1 || expansionSearch < 1 || length < 0 || length > Array.MaxLength || !layoutFits
+            || storage is not (GraphVectorStorage.Float16 or GraphVectorStorage.Float32))
+            throw new InvalidDataException($"The HNSW section of the index file is corrupt (M {connectivity}, efConstruction {expansionAdd}, ef {expansionSearch}, graph layout {(int)layout} for metric {metric}, storage {(int)storage}, {length} bytes).");
         var buffer = new byte[length];
         r.BaseStream.ReadExactly(buffer);
-        var handle = Create(metric, items.Dimension + (biases != null ? 1 : 0), connectivity, expansionAdd, expansionSearch);
+        var handle = Create(layout, storage, GraphDimension(items.Dimension, biases, layout), connectivity, expansionAdd, expansionSearch);
         try
         {
             IntPtr error;
             fixed (byte* b = buffer) USearchNative.usearch_load_buffer(handle.DangerousGetHandle(), b, (nuint)length, out error);
             USearchNative.Check(error, "loading the graph");
-            var index = new HnswEmbeddingIndex(handle, items, biases, metric, connectivity, expansionAdd, expansionSearch);
+            var index = new HnswEmbeddingIndex(handle, items, biases, metric, layout, storage, connectivity, expansionAdd, expansionSearch);
             nuint size = USearchNative.usearch_size(handle.DangerousGetHandle(), out error);
             if ((long)size != items.Count)
                 throw new InvalidDataException($"The HNSW graph in the file holds {size} items but the item table {items.Count}; the file is corrupt.");

@@ -4,7 +4,7 @@ namespace MLNetRecExtensions.Retrieval;
 /// An <see cref="IEmbeddingModel"/> that can embed a user known only by a few items (a new user who has just clicked
 /// some products, or a known user with fresh interactions) without retraining: matrix factorization folds the user
 /// in by the trainer's own least-squares solve, the two-tower model runs its user tower on the items as history.
-/// <see cref="HistoryRecommendations.Recommend"/> ranks the catalog for such a user.
+/// <see cref="HistoryRecommendations.Recommend(IHistoryEmbeddingModel, ReadOnlySpan{int}, ReadOnlySpan{float}, int, bool)"/> ranks the catalog for such a user.
 /// </summary>
 public interface IHistoryEmbeddingModel : IEmbeddingModel
 {

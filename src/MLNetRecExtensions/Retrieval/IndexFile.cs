@@ -4,13 +4,14 @@ namespace MLNetRecExtensions.Retrieval;
 
 /// <summary>
 /// The binary layout of a saved <see cref="IEmbeddingIndex"/> (little-endian): magic <c>MLRINDEX</c>, format version
-/// (int32, 1), kind, metric, item count, dimension (int32 each), has-biases (byte), the item values
+/// (int32: 2; version 1 files, whose HNSW section has no graph layout, still load), kind, metric, item count, dimension (int32 each), has-biases (byte), the item values
 /// (<c>count × dimension</c> float32, as given to the build), the biases when present, then the kind's own section.
 /// </summary>
 internal static class IndexFile
 {
     private static ReadOnlySpan<byte> Magic => "MLRINDEX"u8;
-    private const int Version = 1;
+    /// <summary>The version written.</summary>
+    public const int Version = 2;
 
     /// <summary>The common header and tables.</summary>
     public static void WriteCommon(BinaryWriter w, EmbeddingIndexKind kind, IndexMetric metric, EmbeddingTable items, float[]? biases)
@@ -28,7 +29,7 @@ internal static class IndexFile
 
     /// <summary>Reads what <see cref="WriteCommon"/> wrote.</summary>
     /// <exception cref="InvalidDataException">Not an index file, an unknown version or kind, or a truncated file.</exception>
-    public static (EmbeddingIndexKind Kind, IndexMetric Metric, EmbeddingTable Items, float[]? Biases) ReadCommon(BinaryReader r)
+    public static (int Version, EmbeddingIndexKind Kind, IndexMetric Metric, EmbeddingTable Items, float[]? Biases) ReadCommon(BinaryReader r)
     {
         try
         {
@@ -37,7 +38,7 @@ internal static class IndexFile
             if (!magic.SequenceEqual(Magic))
                 throw new InvalidDataException("Not an embedding index file (the first 8 bytes are not 'MLRINDEX'); save one with IEmbeddingIndex.Save.");
             int version = r.ReadInt32();
-            if (version != Version)
+            if (version is < 1 or > Version)
                 throw new InvalidDataException($"Embedding index format version {version} is not supported (this library reads version {Version}); rebuild the index.");
             var kind = (EmbeddingIndexKind)r.ReadInt32();
             if (kind is not (EmbeddingIndexKind.Exact or EmbeddingIndexKind.Hnsw))
@@ -57,7 +58,7 @@ internal static class IndexFile
                 biases = new float[count];
                 r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(biases.AsSpan()));
             }
-            return (kind, metric, new EmbeddingTable(count, dim, values), biases);
+            return (version, kind, metric, new EmbeddingTable(count, dim, values), biases);
         }
         catch (EndOfStreamException e)
         {

@@ -12,10 +12,10 @@ internal static unsafe partial class USearchNative
     private const string Library = "libusearch_c";
 
     /// <summary><c>usearch_metric_kind_t</c> values used here.</summary>
-    public const int MetricCos = 1, MetricIp = 2;
+    public const int MetricCos = 1, MetricIp = 2, MetricL2Sq = 3;
 
-    /// <summary><c>usearch_scalar_kind_t</c> for float32.</summary>
-    public const int ScalarF32 = 1;
+    /// <summary><c>usearch_scalar_kind_t</c> for float32 and float16.</summary>
+    public const int ScalarF32 = 1, ScalarF16 = 3;
 
     /// <summary><c>usearch_init_options_t</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -74,7 +74,7 @@ public sealed class Gru4RecOptions
 
     /// <summary>The loss. Default <see cref="Gru4RecLoss.CrossEntropy"/>.</summary>
     public Gru4RecLoss Loss { get; set; } = Gru4RecLoss.CrossEntropy;
-    /// <summary>N_A: extra negatives shared by the whole mini-batch, drawn ∝ support^<see cref="SampleAlpha"/>; 0 = mini-batch negatives only. Default 2048.</summary>
+    /// <summary>N_A: extra negatives shared by the whole mini-batch, drawn ∝ support^<see cref="SampleAlpha"/> (an item drawn k times in a step is scored once and counted k times); 0 = mini-batch negatives only. Default 2048.</summary>
     public int NumberOfAdditionalSamples { get; set; } = 2048;
     /// <summary>α of the shared-negative distribution (0 uniform, 1 popularity). Default 0.5.</summary>
     public float SampleAlpha { get; set; } = 0.5f;

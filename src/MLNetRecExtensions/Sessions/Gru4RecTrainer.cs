@@ -7,7 +7,8 @@ namespace MLNetRecExtensions.Sessions;
 
 /// <summary>
 /// The GRU4Rec training loop over session-parallel mini-batches: per step, B events in, their B next items plus N_A
-/// shared samples as the candidates (B × (B + N_A) scores, never the whole catalog), the chosen loss, one-step
+/// shared samples as the candidates (at most B × (B + N_A) scores, never the whole catalog: a sample drawn k times is
+/// scored once and weighted k in the loss, which gives the same loss and gradient), the chosen loss, one-step
 /// truncated backpropagation (the carried state is a constant), and an optimizer step on the dense weights and on
 /// the touched rows of the item tables.
 /// </summary>
@@ -26,6 +27,7 @@ internal sealed class Gru4RecTrainer
     private readonly float[] _inputMask;
     private readonly float[] _dInput;
     private readonly int[] _candidates;
+    private readonly float[] _columnWeights;
     private readonly float[] _candidateWeights;
     private readonly float[] _scores;
     private readonly float[] _gradient;
@@ -33,12 +35,15 @@ internal sealed class Gru4RecTrainer
     private readonly float[] _dCandidates;
     private readonly float[] _columnSums;
     private readonly float[][] _lossWork;
+    private readonly double[] _rowLoss;
     private readonly RowGradientBuffer _outputGradient;
     private readonly RowGradientBuffer _biasGradient;
     private readonly RowGradientBuffer? _embeddingGradient;
     private readonly Optimizer _outputOptimizer, _biasOptimizer;
     private readonly Optimizer? _embeddingOptimizer;
     private readonly (Optimizer? Input, Optimizer Hidden, Optimizer InputBias, Optimizer HiddenBias)[] _layerOptimizers;
+    private readonly ParallelOptions _updateOptions;
+    private readonly Action _updateOutputRows, _updateRest;
 
     public Gru4RecTrainer(Gru4RecOptions options, SessionData data)
     {
@@ -63,13 +68,15 @@ internal sealed class Gru4RecTrainer
         _dInput = new float[_input.Length];
         int m = batch + options.NumberOfAdditionalSamples;
         _candidates = new int[m];
+        _columnWeights = new float[m];
         _candidateWeights = new float[m * _net.OutputSize];
         _scores = new float[batch * m];
         _gradient = new float[batch * m];
         _offsets = new float[m];
         _dCandidates = new float[m * _net.OutputSize];
         _columnSums = new float[m];
-        _lossWork = Enumerable.Range(0, batch).Select(_ => new float[2 * m]).ToArray();
+        _lossWork = Enumerable.Range(0, batch).Select(_ => new float[3 * m]).ToArray();
+        _rowLoss = new double[batch];
         _outputGradient = new RowGradientBuffer(n, _net.OutputSize);
         _biasGradient = new RowGradientBuffer(n, 1);
         _outputOptimizer = CreateOptimizer(_net.OutputWeights.Length);
@@ -81,6 +88,9 @@ internal sealed class Gru4RecTrainer
         }
         _layerOptimizers = _net.Layers.Select(l => ((Optimizer?)CreateOptimizer(l.InputWeights.Length),
             CreateOptimizer(l.HiddenWeights.Length), CreateOptimizer(l.InputBias.Length), CreateOptimizer(l.HiddenBias.Length))).ToArray();
+        _updateOptions = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        _updateOutputRows = UpdateOutputRows;
+        _updateRest = UpdateRest;
     }
 
     public Gru4RecNetwork Network => _net;
@@ -169,10 +179,15 @@ internal sealed class Gru4RecTrainer
             output.CopyTo(state);
         }
 
-        // Candidates: the B targets, then the N_A shared samples.
-        int na = _samples?.SamplesPerStep ?? 0, m = b + na;
+        // Candidates: the B targets, then the distinct items among the N_A shared samples, each weighted by how often
+        // it was drawn (SessionLosses: the same loss and gradient as scoring every draw, in fewer columns).
         targets.AsSpan(0, b).CopyTo(_candidates);
-        if (_samples != null) _samples.Next().CopyTo(_candidates.AsSpan(b));
+        int m = b;
+        if (_samples != null)
+        {
+            _columnWeights.AsSpan(0, b).Fill(1f);
+            m += _samples.NextDistinct(_candidates.AsSpan(b), _columnWeights.AsSpan(b));
+        }
         var cand = _candidates.AsSpan(0, m);
         var weights = _candidateWeights.AsSpan(0, m * hOut);
         for (int j = 0; j < m; j++) net.OutputWeights.AsSpan(cand[j] * hOut, hOut).CopyTo(weights.Slice(j * hOut, hOut));
@@ -184,14 +199,11 @@ internal sealed class Gru4RecTrainer
         for (int i = 0; i < b; i++) TensorPrimitives.Add(scores.Slice(i * m, m), bias, scores.Slice(i * m, m));
         ScoreActivation.Forward(_o.FinalActivation, _o.EluParameter, scores);
 
-        ReadOnlySpan<float> offsets = default;
-        if (_o.Loss == Gru4RecLoss.CrossEntropy && _o.LogQ > 0)
-        {
+        bool logQ = _o.Loss == Gru4RecLoss.CrossEntropy && _o.LogQ > 0;
+        if (logQ)
             for (int j = 0; j < m; j++) bias[j] = _o.LogQ * (j < b ? 1f : _o.SampleAlpha) * _logCount[cand[j]];
-            offsets = bias;
-        }
         var gradient = _gradient.AsSpan(0, b * m);
-        double loss = ComputeLoss(b, m, offsets);
+        double loss = ComputeLoss(b, m, logQ);
         TensorPrimitives.Multiply(gradient, 1f / _o.BatchSize, gradient);
         ScoreActivation.Backward(_o.FinalActivation, _o.EluParameter, scores, gradient);
 
@@ -228,18 +240,20 @@ internal sealed class Gru4RecTrainer
         return loss;
     }
 
-    private double ComputeLoss(int b, int m, ReadOnlySpan<float> offsets)
+    // Offsets: the log-Q terms in _offsets[0..m) when logQ; column weights: _columnWeights[0..m) when samples are drawn.
+    private double ComputeLoss(int b, int m, bool logQ)
     {
+        int weighted = _samples != null ? m : 0, offsets = logQ ? m : 0;
         if (_o.NumberOfThreads <= 1 || b < 4)
-            return SessionLosses.Compute(_o.Loss, b, m, _scores.AsSpan(0, b * m), _gradient.AsSpan(0, b * m), _o.BprRegularization, offsets, _lossWork[0]);
-        var rowLoss = new double[b];
-        var off = offsets.IsEmpty ? null : offsets.ToArray();
+            return SessionLosses.Compute(_o.Loss, b, m, _scores.AsSpan(0, b * m), _gradient.AsSpan(0, b * m), _o.BprRegularization,
+                _offsets.AsSpan(0, offsets), _lossWork[0], _columnWeights.AsSpan(0, weighted));
         Parallel.For(0, b, new ParallelOptions { MaxDegreeOfParallelism = _o.NumberOfThreads }, i =>
         {
-            rowLoss[i] = SessionLosses.Row(_o.Loss, _scores.AsSpan(i * m, m), i, _gradient.AsSpan(i * m, m), _o.BprRegularization, off, _lossWork[i]);
+            _rowLoss[i] = SessionLosses.Row(_o.Loss, _scores.AsSpan(i * m, m), i, _gradient.AsSpan(i * m, m), _o.BprRegularization,
+                _offsets.AsSpan(0, offsets), _lossWork[i], _columnWeights.AsSpan(0, weighted));
         });
         double total = 0;
-        foreach (double v in rowLoss) total += v;
+        for (int i = 0; i < b; i++) total += _rowLoss[i];
         return total;
     }
 
@@ -254,7 +268,22 @@ internal sealed class Gru4RecTrainer
         }
     }
 
+    // The dense layer weights, the output rows and the bias rows have disjoint optimizer state: with more than one thread
+    // they are updated side by side (the result is the same as one after the other).
     private void ApplyUpdates()
+    {
+        if (_o.NumberOfThreads > 1)
+            Parallel.Invoke(_updateOptions, _updateOutputRows, _updateRest);
+        else
+        {
+            _updateOutputRows();
+            _updateRest();
+        }
+    }
+
+    private void UpdateOutputRows() => _outputGradient.Step(_outputOptimizer, _net.OutputWeights);
+
+    private void UpdateRest()
     {
         var net = _net;
         for (int l = 0; l < net.Layers.Length; l++)
@@ -269,7 +298,6 @@ internal sealed class Gru4RecTrainer
             layer.ZeroGradients();
         }
         _embeddingGradient?.Step(_embeddingOptimizer!, net.InputEmbedding);
-        _outputGradient.Step(_outputOptimizer, net.OutputWeights);
         _biasGradient.Step(_biasOptimizer, net.OutputBias);
     }
 }

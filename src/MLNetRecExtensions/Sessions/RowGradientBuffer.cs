@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using MLNetRecExtensions.Numerics;
 
 namespace MLNetRecExtensions.Sessions;
@@ -13,7 +14,6 @@ internal sealed class RowGradientBuffer
     private readonly float[] _gradient;
     private readonly bool[] _touched;
     private readonly List<int> _rows = [];
-    private float[] _packed = [];
 
     public RowGradientBuffer(int rows, int dimension)
     {
@@ -47,17 +47,8 @@ internal sealed class RowGradientBuffer
     /// <summary>Applies <paramref name="optimizer"/> to the touched rows of <paramref name="table"/>, then clears the gradient.</summary>
     public void Step(Optimizer optimizer, float[] table)
     {
-        int count = _rows.Count;
-        if (count == 0) return;
-        if (_packed.Length < count * Dimension) _packed = new float[Math.Max(count * Dimension, _packed.Length * 2)];
-        var rows = new int[count];
-        for (int s = 0; s < count; s++)
-        {
-            int row = _rows[s];
-            rows[s] = row;
-            _gradient.AsSpan(row * Dimension, Dimension).CopyTo(_packed.AsSpan(s * Dimension, Dimension));
-        }
-        optimizer.StepRows(table, Dimension, rows, _packed.AsSpan(0, count * Dimension));
+        if (_rows.Count == 0) return;
+        optimizer.StepTableRows(table, Dimension, CollectionsMarshal.AsSpan(_rows), _gradient);
         Clear();
     }
 

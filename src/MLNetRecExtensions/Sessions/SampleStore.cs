@@ -12,6 +12,7 @@ internal sealed class SampleStore
     private readonly ItemDistribution _distribution;
     private readonly Random _rng;
     private readonly int[] _store;
+    private readonly int[] _slot;
     private int _next;
 
     /// <param name="distribution">The proposal.</param>
@@ -24,6 +25,8 @@ internal sealed class SampleStore
         _rng = rng;
         SamplesPerStep = samplesPerStep;
         _store = new int[Math.Max(1, cacheSize / samplesPerStep) * samplesPerStep];
+        _slot = new int[distribution.ItemCount];
+        Array.Fill(_slot, -1);
         Refill();
     }
 
@@ -39,6 +42,31 @@ internal sealed class SampleStore
         var span = _store.AsSpan(_next, SamplesPerStep);
         _next += SamplesPerStep;
         return span;
+    }
+
+    /// <summary>
+    /// The next step's N_A samples, deduplicated: the distinct items in first-draw order into <paramref name="items"/>
+    /// and how often each was drawn into <paramref name="counts"/> (both ≥ N_A long); returns the number of distinct
+    /// items. Consumes the same draws as <see cref="Next"/>.
+    /// </summary>
+    public int NextDistinct(Span<int> items, Span<float> counts)
+    {
+        var draws = Next();
+        int distinct = 0;
+        foreach (int item in draws)
+        {
+            int k = _slot[item];
+            if (k < 0)
+            {
+                k = distinct++;
+                _slot[item] = k;
+                items[k] = item;
+                counts[k] = 0f;
+            }
+            counts[k] += 1f;
+        }
+        for (int k = 0; k < distinct; k++) _slot[items[k]] = -1;
+        return distinct;
     }
 
     private void Refill()

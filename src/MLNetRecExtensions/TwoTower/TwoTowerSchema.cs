@@ -62,6 +62,62 @@ internal sealed class TwoTowerSchema
         };
     }
 
+    /// <summary>Writes the user side (key spaces, categorical counts, continuous widths, example-age slots) for a saved model.</summary>
+    public void WriteUserSide(BinaryWriter w)
+    {
+        w.Write(UserCount);
+        w.Write(ItemCount);
+        w.Write(TokenCount);
+        WriteInts(w, CategoricalCounts);
+        WriteInts(w, ContinuousWidths);
+        w.Write(ExampleAgeSlots);
+    }
+
+    /// <summary>Reads what <see cref="WriteUserSide"/> wrote (no item-side features: a loaded model does not train).</summary>
+    public static TwoTowerSchema ReadUserSide(BinaryReader r) => new()
+    {
+        UserCount = r.ReadInt32(),
+        ItemCount = r.ReadInt32(),
+        TokenCount = r.ReadInt32(),
+        CategoricalCounts = ReadInts(r),
+        ContinuousWidths = ReadInts(r),
+        ExampleAgeSlots = r.ReadInt32(),
+    };
+
+    /// <summary>
+    /// A schema with the user-side columns this schema resolved, as the scoring chain reads them: user and item keys,
+    /// history and token key vectors, categorical keys, continuous Single columns (a vector when wider than one slot).
+    /// </summary>
+    public DataViewSchema ToUserSideSchema(TwoTowerOptions options)
+    {
+        var b = new DataViewSchema.Builder();
+        b.AddColumn(options.UserColumnName, new KeyDataViewType(typeof(uint), UserCount));
+        b.AddColumn(options.ItemColumnName, new KeyDataViewType(typeof(uint), ItemCount));
+        if (options.HistoryColumnName is { } h) b.AddColumn(h, new VectorDataViewType(new KeyDataViewType(typeof(uint), ItemCount)));
+        if (options.TokenColumnName is { } t) b.AddColumn(t, new VectorDataViewType(new KeyDataViewType(typeof(uint), TokenCount)));
+        for (int f = 0; f < CategoricalCounts.Length; f++)
+            b.AddColumn(options.CategoricalColumnNames[f], new KeyDataViewType(typeof(uint), CategoricalCounts[f]));
+        for (int f = 0; f < ContinuousWidths.Length; f++)
+            b.AddColumn(options.ContinuousColumnNames[f], ContinuousWidths[f] == 1 ? NumberDataViewType.Single
+                : new VectorDataViewType(NumberDataViewType.Single, ContinuousWidths[f]));
+        return b.ToSchema();
+    }
+
+    private static void WriteInts(BinaryWriter w, int[] values)
+    {
+        w.Write(values.Length);
+        foreach (int v in values) w.Write(v);
+    }
+
+    private static int[] ReadInts(BinaryReader r)
+    {
+        int n = r.ReadInt32();
+        if (n < 0) throw new InvalidDataException($"A two-tower schema list has length {n}.");
+        var values = new int[n];
+        for (int k = 0; k < n; k++) values[k] = r.ReadInt32();
+        return values;
+    }
+
     /// <summary>Throws unless the user-side feature columns of <paramref name="other"/> match the ones trained on.</summary>
     public void RequireSameUserFeatures(TwoTowerSchema other, TwoTowerOptions options)
     {

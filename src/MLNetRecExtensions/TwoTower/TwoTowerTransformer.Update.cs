@@ -25,14 +25,17 @@ public sealed partial class TwoTowerTransformer
     /// <exception cref="ArgumentOutOfRangeException">A key space shrinks, a feature column differs from training, the two
     /// views differ in key spaces, or <paramref name="epochs"/> is not positive.</exception>
     /// <exception cref="InvalidDataException">A key is missing (0), a continuous value is not finite, or a view is empty.</exception>
-    /// <exception cref="InvalidOperationException">Training diverged (the message names the epoch).</exception>
+    /// <exception cref="InvalidOperationException">Training diverged (the message names the epoch), or the model was loaded with
+    /// <see cref="Load(MLContext, string)"/> (it has no training state; update the fitted model or refit).</exception>
     public TwoTowerTransformer Update(MLContext mlContext, IDataView allData, IDataView newData, int epochs = 3)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(allData);
         ArgumentNullException.ThrowIfNull(newData);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epochs);
-        var old = _network;
+        var old = _network ?? throw new InvalidOperationException(
+            "This two-tower model was loaded with TwoTowerTransformer.Load, which restores what scoring and fold-in need (the user tower and the " +
+            "embeddings) but not the training state (item tower, optimizer layout) that Update continues from; update the fitted model, or refit.");
         var o = Options.Clone();
         o.NumberOfEpochs = epochs;
         o.EarlyStoppingPatience = 0;

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNetRecExtensions.Data;
 using MLNetRecExtensions.Persistence;
 using MLNetRecExtensions.Retrieval;
 
@@ -25,16 +26,21 @@ namespace MLNetRecExtensions.TwoTower;
 /// </summary>
 public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IEmbeddingModel
 {
-    private readonly TwoTowerNetwork _network;
+    // The training network (for Update); null for a model loaded with Load, which keeps only what scoring needs.
+    private readonly TwoTowerNetwork? _network;
+    private readonly TwoTowerSchema _schema;
+    private readonly UserItemMatrix _trainingHistory;
     private readonly UserTowerScorer _scorer;
     private readonly float[] _continuousMeans;
 
-    private TwoTowerTransformer(ITransformer chain, TwoTowerOptions options, TwoTowerNetwork network, UserTowerScorer scorer,
-        float[] continuousMeans, EmbeddingTable users, EmbeddingTable items, float[] fallback)
+    private TwoTowerTransformer(ITransformer chain, TwoTowerOptions options, TwoTowerNetwork? network, TwoTowerSchema schema,
+        UserItemMatrix trainingHistory, UserTowerScorer scorer, float[] continuousMeans, EmbeddingTable users, EmbeddingTable items, float[] fallback)
     {
         ScoringChain = chain;
         Options = options;
         _network = network;
+        _schema = schema;
+        _trainingHistory = trainingHistory;
         _scorer = scorer;
         _continuousMeans = continuousMeans;
         UserEmbeddings = users;
@@ -53,22 +59,29 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
         var items = new EmbeddingTable(network.Schema.ItemCount, d, network.EmbedAllItems());
         var scorer = UserTowerScorer.From(network, userValues, items.Values.ToArray());
         // Known users' rows come from the same single-row scorer as ComputeUserEmbedding, so the two agree bit for bit.
-        EmbedRows(network, scorer, options, profiles, userValues);
-        var fallback = new float[d];
-        scorer.Embed(-1, [], [], Enumerable.Repeat(-1, network.UserCategoricals.Length).ToArray(),
-            continuousMeans.AsSpan(0, network.Schema.ContinuousWidth), fallback);
+        EmbedRows(scorer, network.TrainingHistory, options, profiles, userValues);
+        var fallback = Fallback(scorer, network.Schema, continuousMeans);
         for (int u = 0; u < profiles.Count; u++)
             if (!network.IsKnownUser(u)) fallback.CopyTo(userValues.AsSpan(u * d, d));
         var users = new EmbeddingTable(profiles.Count, d, userValues);
         var chain = TwoTowerScoring.Build(ml, schemaSource, options, scorer);
-        return new TwoTowerTransformer(chain, options, network, scorer, continuousMeans, users, items, fallback);
+        return new TwoTowerTransformer(chain, options, network, network.Schema, network.TrainingHistory, scorer, continuousMeans, users, items, fallback);
+    }
+
+    // The user tower with no features: no ID, empty bags, missing categoricals, mean continuous values.
+    private static float[] Fallback(UserTowerScorer scorer, TwoTowerSchema schema, float[] continuousMeans)
+    {
+        var fallback = new float[scorer.Dimension];
+        scorer.Embed(-1, [], [], Enumerable.Repeat(-1, schema.CategoricalCounts.Length).ToArray(),
+            continuousMeans.AsSpan(0, schema.ContinuousWidth), fallback);
+        return fallback;
     }
 
     /// <summary>The options the model was trained with (a copy; changing it changes nothing).</summary>
     public TwoTowerOptions Options { get; }
 
     /// <summary>Embedding dimension.</summary>
-    public int Dimension => _network.Dimension;
+    public int Dimension => _scorer.Dimension;
 
     /// <inheritdoc />
     public string UserColumnName => Options.UserColumnName;
@@ -84,6 +97,12 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
 
     /// <summary>Always null: the ranking score is the similarity alone.</summary>
     public float[]? ItemBiases => null;
+
+    /// <summary>The user tower as a single-row scorer (for the serving bundle, which embeds new users without this type).</summary>
+    internal UserTowerScorer Scorer => _scorer;
+
+    /// <summary>The raw continuous values a new user without them gets: the training mean of each slot.</summary>
+    internal float[] NewUserContinuous => _continuousMeans[.._schema.ContinuousWidth];
 
     /// <summary>The embedding of an unknown user (<see cref="Dimension"/> values): the user tower with no features.</summary>
     public float[] FallbackUserEmbedding { get; }
@@ -116,26 +135,26 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
     public EmbeddingTable ComputeUserEmbeddings(IDataView rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var schema = TwoTowerSchema.ResolveFeatures(rows.Schema, Options, _network.Schema.UserCount, _network.Schema.ItemCount, includeItemFeatures: false);
-        _network.Schema.RequireSameUserFeatures(schema, Options);
-        var features = TwoTowerDataReader.ReadUserFeatures(rows, Options, _network.Schema);
+        var schema = TwoTowerSchema.ResolveFeatures(rows.Schema, Options, _schema.UserCount, _schema.ItemCount, includeItemFeatures: false);
+        _schema.RequireSameUserFeatures(schema, Options);
+        var features = TwoTowerDataReader.ReadUserFeatures(rows, Options, _schema);
         var values = new float[features.Count * Dimension];
-        EmbedRows(_network, _scorer, Options, features, values);
+        EmbedRows(_scorer, _trainingHistory, Options, features, values);
         return new EmbeddingTable(features.Count, Dimension, values);
     }
 
     /// <summary>Embeds every row of <paramref name="rows"/> with the single-row scorer into <paramref name="values"/>
     /// (<c>[rows, d]</c>): known users with their ID (and their training items when there is no history column).</summary>
-    private static void EmbedRows(TwoTowerNetwork network, UserTowerScorer scorer, TwoTowerOptions options, UserFeatureRows rows, float[] values)
+    private static void EmbedRows(UserTowerScorer scorer, UserItemMatrix trainingHistory, TwoTowerOptions options, UserFeatureRows rows, float[] values)
     {
-        int d = network.Dimension;
+        int d = scorer.Dimension;
         var cats = new int[rows.Categoricals.Length];
         for (int r = 0; r < rows.Count; r++)
         {
             int u = rows.Users[r];
-            bool known = network.IsKnownUser(u);
+            bool known = scorer.IsKnown(u);
             var history = rows.History != null ? rows.History.Of(r)
-                : known && options.UseTrainingHistory ? network.TrainingHistory.ItemsOf(u) : [];
+                : known && options.UseTrainingHistory ? trainingHistory.ItemsOf(u) : [];
             for (int f = 0; f < cats.Length; f++) cats[f] = rows.Categoricals[f][r];
             scorer.Embed(known ? u : -1, history, rows.Tokens != null ? rows.Tokens.Of(r) : [], cats, rows.ContinuousOf(r), values.AsSpan(r * d, d));
         }
@@ -177,15 +196,15 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
 
     private UserFeatureRows ToRows(TwoTowerUserFeatures f)
     {
-        var s = _network.Schema;
+        var s = _schema;
         int user = f.User ?? -1;
         if (f.User is { } u && (uint)u >= (uint)s.UserCount)
             throw new ArgumentOutOfRangeException(nameof(TwoTowerUserFeatures.User), u, $"User index {u} is outside [0, {s.UserCount}); pass null for a new user.");
-        bool known = _network.IsKnownUser(user);
-        int[] history = f.History ?? (known && Options.HasHistory ? _network.TrainingHistory.ItemsOf(user).ToArray() : []);
+        bool known = _scorer.IsKnown(user);
+        int[] history = f.History ?? (known && Options.HasHistory ? _trainingHistory.ItemsOf(user).ToArray() : []);
         CheckIndices(history, s.ItemCount, nameof(TwoTowerUserFeatures.History), "item");
         int[] tokens = f.Tokens ?? [];
-        if (tokens.Length > 0 && _network.Tokens == null)
+        if (tokens.Length > 0 && _scorer.TokenTable == null)
             throw new ArgumentOutOfRangeException(nameof(TwoTowerUserFeatures.Tokens), "The model has no token column (TwoTowerOptions.TokenColumnName); pass null.");
         CheckIndices(tokens, s.TokenCount, nameof(TwoTowerUserFeatures.Tokens), "token");
         var cats = f.Categoricals ?? Enumerable.Repeat(-1, s.CategoricalCounts.Length).ToArray();
@@ -208,7 +227,7 @@ public sealed partial class TwoTowerTransformer : ChainDelegatingTransformer, IE
             Count = 1,
             Users = [known ? user : -1],
             History = Options.HasHistory ? Bags.From([history]) : null,
-            Tokens = _network.Tokens != null ? Bags.From([tokens]) : null,
+            Tokens = _scorer.TokenTable != null ? Bags.From([tokens]) : null,
             Categoricals = cats.Select(c => new[] { c }).ToArray(),
             Continuous = [.. continuous, .. new float[s.ExampleAgeSlots]], // example age 0 at serving
             ContinuousWidth = s.UserContinuousWidth,

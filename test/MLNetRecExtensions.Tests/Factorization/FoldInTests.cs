@@ -191,4 +191,42 @@ public sealed class FoldInTests
         var missing = Assert.ThrowsExactly<ArgumentException>(() => explicitModel.FoldInUser([1, 2]));
         StringAssert.Contains(missing.Message, "rating");
     }
+
+    [TestMethod]
+    public void PopularityPriorAddsLogPopularityAndKeepsThePersonalSignal()
+    {
+        var ml = new MLContext(1);
+        var model = FitImplicit(ml, Groups(6), iterations: 10);
+        var counts = model.ItemPopularity!;
+        float max = counts.Max();
+        // prior_i = w · ln(1 + n_i) / ln(1 + max n): the most popular item gets exactly w.
+        var prior = model.PopularityPrior(0.5f);
+        for (int i = 0; i < model.ItemCount; i++)
+            Assert.AreEqual(0.5f * MathF.Log(1 + counts[i]) / MathF.Log(1 + max), prior[i], 1e-6f, $"item {i}");
+        Assert.AreEqual(0.5f, prior.Max(), 1e-6f);
+
+        int[] history = [21, 25, 33];
+        var plain = model.EmbedHistory(history, []);
+        var zero = model.EmbedHistory(history, [], 0);
+        CollectionAssert.AreEqual(plain.Vector, zero.Vector);
+        Assert.IsNull(zero.ItemTerms);
+
+        // A moderate prior (half the best plain score) keeps the newcomer in their group B (items 20–39) ...
+        var x = model.FoldInUser(history);
+        float best = Enumerable.Range(0, model.ItemCount).Max(i => TensorPrimitives.Dot<float>(x, model.ItemFactors.Row(i)));
+        var withPrior = model.EmbedHistory(history, [], best / 2);
+        var top = HistoryRecommendations.Recommend(withPrior, model.ItemFactors, history, k: 8);
+        foreach (int i in top.ItemsOf(0)) Assert.IsGreaterThanOrEqualTo(20, i, "a moderate prior must not pull in the other group");
+        // ... and every score is the plain fold-in score plus the item's prior.
+        var priorTerms = model.PopularityPrior(best / 2);
+        int first = top.ItemsOf(0)[0];
+        Assert.AreEqual(TensorPrimitives.Dot<float>(x, model.ItemFactors.Row(first)) + priorTerms[first], top.ScoresOf(0)[0], 1e-5f);
+        // A prior that dominates ranks by popularity alone (history excluded).
+        var dominated = HistoryRecommendations.Recommend(model.EmbedHistory(history, [], 1e6f), model.ItemFactors, history, k: 5).ItemsOf(0).ToArray();
+        var byPopularity = Enumerable.Range(0, model.ItemCount).Where(i => !history.Contains(i))
+            .OrderByDescending(i => counts[i]).ThenBy(i => i).Take(5).ToArray();
+        CollectionAssert.AreEqual(byPopularity.Select(i => counts[i]).ToArray(), dominated.Select(i => counts[i]).ToArray());
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.EmbedHistory(history, [], -1f));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.PopularityPrior(float.NaN));
+    }
 }

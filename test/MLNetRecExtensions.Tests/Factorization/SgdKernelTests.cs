@@ -87,5 +87,24 @@ public sealed class SgdKernelTests
                 itemBin[grid.Items[r]] = b % 4;
             }
         Assert.HasCount(train.Count, seen);
+        // The renumbering is a permutation, and every rating keeps its (user, item) pair under it.
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 23).ToArray(), grid.UserRow);
+        var original = new HashSet<(int, int)>(Enumerable.Range(0, train.Count).Select(r => (grid.UserRow[train.Users[r]], grid.ItemRow[train.Items[r]])));
+        Assert.IsTrue(original.SetEquals(seen));
+    }
+
+    [TestMethod]
+    public void BlocksAreSortedByTheLongerSideThenTheOther()
+    {
+        // 23 users > 17 items: LIBMF's order sorts each block by user row, then by item row.
+        var (train, _) = LowRank(23, 17, 0.8, 2);
+        var grid = new SgdBlockGrid(train, 3, new Random(4));
+        Assert.IsTrue(grid.SortedByUser);
+        for (int b = 0; b < 9; b++)
+            for (int r = grid.BlockStart[b] + 1; r < grid.BlockStart[b + 1]; r++)
+                Assert.IsTrue((grid.Users[r - 1], grid.Items[r - 1]).CompareTo((grid.Users[r], grid.Items[r])) < 0, $"block {b} position {r}");
+        // Row bins are contiguous runs of ⌈23/3⌉ = 8 renumbered users.
+        for (int b = 0; b < 9; b++)
+            for (int r = grid.BlockStart[b]; r < grid.BlockStart[b + 1]; r++) Assert.AreEqual(b / 3, grid.Users[r] / 8);
     }
 }

@@ -123,6 +123,39 @@ public sealed class EmbeddingIndexTests
     }
 
     [TestMethod]
+    public void HalfAndSinglePrecisionGraphsBothReachRecallAndSaveTheirStorage()
+    {
+        var rng = new Random(11);
+        var items = Mixture(rng, 3000, 16);
+        var queries = Mixture(rng, 200, 16);
+        using var exact = EmbeddingIndex.Build(items, null);
+        var truth = exact.Search(queries, 20);
+        foreach (var storage in new[] { GraphVectorStorage.Float16, GraphVectorStorage.Float32 })
+        {
+            using var hnsw = (HnswEmbeddingIndex)EmbeddingIndex.Build(items, null, new EmbeddingIndexOptions
+            {
+                Kind = EmbeddingIndexKind.Hnsw, BuildThreads = 1, ExpansionSearch = 64, VectorStorage = storage,
+            });
+            Assert.AreEqual(storage, hnsw.VectorStorage);
+            var approx = hnsw.Search(queries, 20);
+            double recall = Recall(truth, approx);
+            Assert.IsGreaterThanOrEqualTo(0.95, recall, $"{storage}: recall@20 {recall:F3}");
+            // Scores are exact float32 whatever the graph stores.
+            for (int r = 0; r < 20; r++)
+                Assert.AreEqual(IndexVectors.Score(queries.Row(0), items, null, approx.ItemsOf(0)[r]), approx.ScoresOf(0)[r]);
+            using var loaded = (HnswEmbeddingIndex)RoundTrip(hnsw);
+            Assert.AreEqual(storage, loaded.VectorStorage);
+            CollectionAssert.AreEqual(approx.Items, loaded.Search(queries, 20).Items, $"{storage}: save/load");
+        }
+        // Half precision cannot hold 1e5: refused with the fix, not silently turned into infinities.
+        var big = new EmbeddingTable(2, 2, [1e5f, 0f, 0f, 1f]);
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => EmbeddingIndex.Build(big, null, new EmbeddingIndexOptions { Kind = EmbeddingIndexKind.Hnsw, VectorStorage = GraphVectorStorage.Float16 }));
+        StringAssert.Contains(e.Message, "GraphVectorStorage.Float32");
+        using var single = EmbeddingIndex.Build(big, null, new EmbeddingIndexOptions { Kind = EmbeddingIndexKind.Hnsw });
+        Assert.AreEqual(0, single.Search(new EmbeddingTable(1, 2, [1f, 0f]), 1).ItemsOf(0)[0]);
+    }
+
+    [TestMethod]
     public void HnswCosineRecall()
     {
         var rng = new Random(4);

@@ -16,7 +16,9 @@ public sealed class ServingModelTests
         var path = TempFile();
         try
         {
-            model.Save(path, new EmbeddingIndexOptions { Kind = EmbeddingIndexKind.Hnsw, BuildThreads = 1 });
+            // One build thread: the graph is then the same on every build, so a fresh build equals the saved one.
+            var hnsw = new EmbeddingIndexOptions { Kind = EmbeddingIndexKind.Hnsw, BuildThreads = 1 };
+            model.Save(path, hnsw);
             var loaded = ServingModel.Load(path);
             Assert.AreEqual(model.ModelId, loaded.ModelId);
             CollectionAssert.AreEqual(model.UserEmbeddings.Values, loaded.UserEmbeddings.Values);
@@ -26,7 +28,7 @@ public sealed class ServingModelTests
             var users = new[] { "user-0", "user-7", "user-42", "stranger" };
             foreach (var kind in new[] { EmbeddingIndexKind.Exact, EmbeddingIndexKind.Hnsw })
             {
-                var before = model.CreateRecommender(kind).RecommendBatch(users, 10);
+                var before = model.CreateRecommender(kind, hnsw).RecommendBatch(users, 10);
                 var after = loaded.CreateRecommender(kind).RecommendBatch(users, 10);
                 for (int q = 0; q < users.Length; q++)
                     CollectionAssert.AreEqual(before[q].Items.ToArray(), after[q].Items.ToArray(), $"{kind}, {users[q]}");
