@@ -165,15 +165,7 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
     public static MatrixFactorizationModel Load(MLContext mlContext, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var entry = RecModelFile.ReadState(path, TypedStateKind, 1, CurrentStateVersion, "matrix factorization");
-        try
-        {
-            return ReadModel(mlContext, entry);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"'{path}' is not a complete model file: its matrix factorization state is truncated. Save the model again.", e);
-        }
+        return RecModelFile.LoadState(path, TypedStateKind, 1, CurrentStateVersion, "matrix factorization", entry => ReadModel(mlContext, entry));
     }
 
     private static MatrixFactorizationModel ReadModel(MLContext mlContext, TypedStateEntry entry)

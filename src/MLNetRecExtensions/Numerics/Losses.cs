@@ -74,13 +74,12 @@ public static class Losses
                 int t = ((int*)targets)[r];
                 var mask = excludedSpan.IsEmpty ? default : excludedSpan.Slice(r * cols, cols);
                 bool masked = mask.Contains(true);
-                float target, max;
+                float target, max, sum;
                 if (offsetSpan.IsEmpty && !masked)
                 {
                     // Straight from the logits: no copy of the row.
                     target = row[t];
-                    max = TensorPrimitives.Max(row);
-                    TensorPrimitives.Subtract(row, max, d);
+                    (max, sum) = RowSoftmax.ShiftedExp(row, d);
                 }
                 else
                 {
@@ -90,11 +89,8 @@ public static class Losses
                         for (int c = 0; c < cols; c++)
                             if (mask[c]) d[c] = float.NegativeInfinity;
                     target = d[t];
-                    max = TensorPrimitives.Max(d);
-                    TensorPrimitives.Subtract(d, max, d);
+                    (max, sum) = RowSoftmax.ShiftedExp(d, d);
                 }
-                TensorPrimitives.Exp(d, d);
-                float sum = TensorPrimitives.Sum(d);
                 rowLoss[r] = max + MathF.Log(sum) - target;
                 TensorPrimitives.Multiply(d, invRows / sum, d);
                 d[t] -= invRows;

@@ -77,6 +77,18 @@ public static class RowSoftmax
         }
     }
 
+    /// <summary>
+    /// <c>destination = e^(source − max(source))</c>; returns the max and the sum of <paramref name="destination"/>, so
+    /// the log-sum-exp is <c>Max + log(Sum)</c> and the softmax <c>destination / Sum</c>. The spans may be the same.
+    /// </summary>
+    internal static (float Max, float Sum) ShiftedExp(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        float max = TensorPrimitives.Max(source);
+        TensorPrimitives.Subtract(source, max, destination);
+        TensorPrimitives.Exp(destination, destination);
+        return (max, TensorPrimitives.Sum(destination));
+    }
+
     /// <summary>Writes the adjusted row r into <paramref name="z"/> (excluded entries −∞) and returns its log-sum-exp.</summary>
     internal static float AdjustedRowLogSumExp(ReadOnlySpan<float> logits, int r, int cols, ReadOnlySpan<float> columnOffsets,
         ReadOnlySpan<bool> excluded, Span<float> z)

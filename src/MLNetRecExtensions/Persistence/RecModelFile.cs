@@ -117,6 +117,23 @@ public static class RecModelFile
         return entry;
     }
 
+    /// <summary>
+    /// Reads the typed state with <see cref="ReadState(string, string, int, int, string)"/> and builds the model from it
+    /// with <paramref name="read"/>; a state that ends early is reported as a truncated model file naming the path.
+    /// </summary>
+    internal static T LoadState<T>(string path, string kind, int minVersion, int maxVersion, string what, Func<TypedStateEntry, T> read)
+    {
+        var entry = ReadState(path, kind, minVersion, maxVersion, what);
+        try
+        {
+            return read(entry);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a complete model file: its {what} state is truncated. Save the model again.", e);
+        }
+    }
+
     /// <summary>Saves like <see cref="Save"/> after checking that <paramref name="pipeline"/> contains <paramref name="model"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="pipeline"/> does not contain the model.</exception>
     internal static void SaveContaining<T>(MLContext mlContext, ITransformer pipeline, DataViewSchema inputSchema, string path, T model)

@@ -67,10 +67,7 @@ internal sealed class DistinctSoftmax
         {
             var z = logits.Slice(x * h, h);
             TensorPrimitives.Subtract(z, offsets, z);
-            float max = TensorPrimitives.Max(z);
-            TensorPrimitives.Subtract(z, max, z);
-            TensorPrimitives.Exp(z, z);
-            float sum = TensorPrimitives.Sum(z);
+            var (max, sum) = RowSoftmax.ShiftedExp(z, z);
             lse[x] = max + MathF.Log(sum);
             TensorPrimitives.Multiply(z, 1f / sum, z); // P_x·
         }

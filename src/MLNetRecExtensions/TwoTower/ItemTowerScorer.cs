@@ -1,6 +1,4 @@
-using System.Numerics.Tensors;
 using MLNetRecExtensions.Features;
-using MLNetRecExtensions.Numerics;
 using MLNetRecExtensions.Persistence;
 
 namespace MLNetRecExtensions.TwoTower;
@@ -42,7 +40,7 @@ internal sealed class ItemTowerScorer
     public static ItemTowerScorer? From(TwoTowerNetwork network, bool[] knownItems)
     {
         if (network.ItemTower.Mlp is not { } mlp) return null;
-        var layers = mlp.Layers;
+        var (widths, weights, biases) = TowerRow.MlpParameters(mlp, network.Dimension);
         return new ItemTowerScorer
         {
             Dimension = network.Dimension,
@@ -52,9 +50,9 @@ internal sealed class ItemTowerScorer
             CategoricalCounts = network.ItemCategoricals.Select(c => c.Count).ToArray(),
             CategoricalTables = network.ItemCategoricals.Select(c => (float[])c.Weights.Clone()).ToArray(),
             Scaler = network.ItemScaler,
-            Widths = [.. layers.Select(l => l.InputSize), mlp.OutputSize],
-            Weights = layers.Select(l => (float[])l.Weights.Values.Clone()).ToArray(),
-            Biases = layers.Select(l => (float[])l.Bias.Values.Clone()).ToArray(),
+            Widths = widths,
+            Weights = weights,
+            Biases = biases,
             Known = knownItems.Select(k => k ? 1f : 0f).ToArray(),
         };
     }
@@ -74,22 +72,11 @@ internal sealed class ItemTowerScorer
         var a = new float[widest];
         var b = new float[widest];
         int at = Residual ? 0 : d; // a joint MLP reads the (empty) ID field first
-        for (int f = 0; f < CategoricalTables.Length; f++)
-        {
-            int k = f < categoricals.Length ? categoricals[f] : -1;
-            if ((uint)k < (uint)CategoricalCounts[f]) CategoricalTables[f].AsSpan(k * d, d).CopyTo(a.AsSpan(at, d));
-            at += d;
-        }
+        at = TowerRow.AddCategoricals(CategoricalTables, CategoricalCounts, categoricals, d, a, at);
         var raw = new float[Scaler.RawWidth];
         continuous[..Math.Min(continuous.Length, raw.Length)].CopyTo(raw);
         Scaler.Transform(raw, a.AsSpan(at, Scaler.OutputWidth));
-        var result = RowMlp.Forward(Widths, Weights, Biases, a, b);
-        if (Cosine)
-        {
-            float norm = MathF.Sqrt(TensorPrimitives.Dot<float>(result, result));
-            if (norm > 0) TensorPrimitives.Divide(result, norm, result);
-        }
-        result.CopyTo(output);
+        TowerRow.Finish(Widths, Weights, Biases, a, b, Cosine, output);
     }
 
     /// <summary>Packs the scorer (layout in the type remarks).</summary>

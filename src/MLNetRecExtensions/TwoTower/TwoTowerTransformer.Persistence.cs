@@ -40,15 +40,7 @@ public sealed partial class TwoTowerTransformer : ITypedModelState
     public static TwoTowerTransformer Load(MLContext mlContext, string path)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var entry = RecModelFile.ReadState(path, TypedStateKind, 1, CurrentStateVersion, "two-tower");
-        try
-        {
-            return ReadModel(mlContext, entry);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"'{path}' is not a complete model file: its two-tower state is truncated. Save the model again.", e);
-        }
+        return RecModelFile.LoadState(path, TypedStateKind, 1, CurrentStateVersion, "two-tower", entry => ReadModel(mlContext, entry));
     }
 
     /// <summary>Loads the typed model and, with <c>mlContext.Model.Load</c>, the whole pipeline it was saved in.</summary>

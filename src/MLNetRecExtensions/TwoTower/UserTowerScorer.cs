@@ -51,7 +51,7 @@ internal sealed class UserTowerScorer
     public static UserTowerScorer From(TwoTowerNetwork network, float[] userEmbeddings, float[] itemEmbeddings)
     {
         // A bare ID tower (no MLP) is the identity on its single field: zero layers, width = the dimension.
-        var layers = network.UserTower.Mlp?.Layers ?? [];
+        var (widths, weights, biases) = TowerRow.MlpParameters(network.UserTower.Mlp, network.Dimension);
         int users = network.Schema.UserCount;
         return new UserTowerScorer
         {
@@ -67,9 +67,9 @@ internal sealed class UserTowerScorer
             CategoricalTables = network.UserCategoricals.Select(c => (float[])c.Weights.Clone()).ToArray(),
             Scaler = network.UserScaler,
             ExampleAgeSlots = network.Schema.ExampleAgeSlots,
-            Widths = network.UserTower.Mlp is { } mlp ? [.. layers.Select(l => l.InputSize), mlp.OutputSize] : [network.Dimension],
-            Weights = layers.Select(l => (float[])l.Weights.Values.Clone()).ToArray(),
-            Biases = layers.Select(l => (float[])l.Bias.Values.Clone()).ToArray(),
+            Widths = widths,
+            Weights = weights,
+            Biases = biases,
             Known = Enumerable.Range(0, users).Select(u => network.IsKnownUser(u) ? 1f : 0f).ToArray(),
             UserEmbeddings = userEmbeddings,
             ItemEmbeddings = itemEmbeddings,
@@ -99,22 +99,11 @@ internal sealed class UserTowerScorer
         }
         if (HistoryTable != null) { Pool(HistoryTable, ItemCount, history, a.AsSpan(at, d)); at += d; }
         if (TokenTable != null) { Pool(TokenTable, TokenCount, tokens, a.AsSpan(at, d)); at += d; }
-        for (int f = 0; f < CategoricalTables.Length; f++)
-        {
-            int k = f < categoricals.Length ? categoricals[f] : -1;
-            if ((uint)k < (uint)CategoricalCounts[f]) CategoricalTables[f].AsSpan(k * d, d).CopyTo(a.AsSpan(at, d));
-            at += d;
-        }
+        at = TowerRow.AddCategoricals(CategoricalTables, CategoricalCounts, categoricals, d, a, at);
         var raw = new float[Scaler.RawWidth];
         continuous[..Math.Min(continuous.Length, raw.Length - ExampleAgeSlots)].CopyTo(raw);
         Scaler.Transform(raw, a.AsSpan(at, Scaler.OutputWidth));
-        var result = RowMlp.Forward(Widths, Weights, Biases, a, b);
-        if (Cosine)
-        {
-            float norm = MathF.Sqrt(TensorPrimitives.Dot<float>(result, result));
-            if (norm > 0) TensorPrimitives.Divide(result, norm, result);
-        }
-        result.CopyTo(output);
+        TowerRow.Finish(Widths, Weights, Biases, a, b, Cosine, output);
     }
 
     /// <summary>Score of a row: the known user's trained embedding, or for any other user the tower on the row's inputs,
