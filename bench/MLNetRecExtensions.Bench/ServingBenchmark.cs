@@ -16,7 +16,8 @@ namespace MLNetRecExtensions.Bench;
 /// the case folder (with the build seconds), so a later run times searches without rebuilding; <c>--build-only</c>
 /// stops after the builds (a long build and the search timings then fit in separate short runs).
 /// Args: [--sizes 100000,1000000] [--dim 64] [--queries 1000] [--ef 32,64,128,256] [--rounds 5] [--dists normal,mixture]
-/// [--peer CMD] [--threads 2] [--dir DIR] [--build-only] [--storage f32|f16]. The HTTP part is <c>serving-http</c>.
+/// [--peer CMD] [--threads 2] [--dir DIR] [--build-only] [--storage f32|f16] [--graph lifted|direct] (the inner-product graph, see
+/// <see cref="InnerProductGraph"/>). The HTTP part is <c>serving-http</c>.
 /// </summary>
 internal sealed class ServingBenchmark : IBenchmark
 {
@@ -39,15 +40,16 @@ internal sealed class ServingBenchmark : IBenchmark
         Directory.CreateDirectory(dir);
         bool buildOnly = args.Contains("--build-only");
         var storage = Arg("--storage", "f32") == "f16" ? GraphVectorStorage.Float16 : GraphVectorStorage.Float32;
+        var graph = Arg("--graph", "lifted") == "direct" ? InnerProductGraph.Direct : InnerProductGraph.Lifted;
 
         Console.WriteLine($"serving: dim {dim}, {queryCount} queries, inner product, HNSW M 16 efConstruction 200, build threads {threads}, " +
                           $"search 1 thread; {rounds} interleaved rounds, median; load {File.ReadAllText("/proc/loadavg").Trim()} (cores {Environment.ProcessorCount})");
         foreach (int n in sizes)
             foreach (var dist in dists)
-                RunCase(n, dim, queryCount, dist, efs, rounds, peer, threads, dir, buildOnly, storage);
+                RunCase(n, dim, queryCount, dist, efs, rounds, peer, threads, dir, buildOnly, storage, graph);
     }
 
-    private static void RunCase(int n, int dim, int queryCount, string dist, int[] efs, int rounds, string? peer, int threads, string dir, bool buildOnly, GraphVectorStorage storage)
+    private static void RunCase(int n, int dim, int queryCount, string dist, int[] efs, int rounds, string? peer, int threads, string dir, bool buildOnly, GraphVectorStorage storage, InnerProductGraph graph)
     {
         var rng = new Random(n + dist.Length);
         var (items, queries) = dist == "mixture" ? Mixture(rng, n, queryCount, dim) : (Normal(rng, n, dim), Normal(rng, queryCount, dim));
@@ -80,7 +82,7 @@ internal sealed class ServingBenchmark : IBenchmark
         var truth10 = Truncate(truth, 10);
 
         // Our graph: built here (alone, timed) or read back from the cache of an earlier run with the same settings.
-        string ourPath = Path.Combine(caseDir, $"usearch-16-200-t{threads}{(storage == GraphVectorStorage.Float16 ? "-f16" : "")}.idx");
+        string ourPath = Path.Combine(caseDir, $"usearch-16-200-t{threads}{(storage == GraphVectorStorage.Float16 ? "-f16" : "")}{(graph == InnerProductGraph.Direct ? "-direct" : "")}.idx");
         HnswEmbeddingIndex hnsw;
         double hnswBuild;
         if (File.Exists(ourPath))
@@ -93,14 +95,14 @@ internal sealed class ServingBenchmark : IBenchmark
             sw.Restart();
             hnsw = (HnswEmbeddingIndex)EmbeddingIndex.Build(items, null, new EmbeddingIndexOptions
             {
-                Kind = EmbeddingIndexKind.Hnsw, Connectivity = 16, ExpansionAdd = 200, BuildThreads = threads, VectorStorage = storage,
+                Kind = EmbeddingIndexKind.Hnsw, Connectivity = 16, ExpansionAdd = 200, BuildThreads = threads, VectorStorage = storage, InnerProductGraph = graph,
             });
             hnswBuild = sw.Elapsed.TotalSeconds;
             EmbeddingIndex.Save(hnsw, ourPath);
             File.WriteAllText(ourPath + ".build_s", hnswBuild.ToString("R", CultureInfo.InvariantCulture));
         }
         using var _ = hnsw;
-        Console.WriteLine($"USearch HNSW build ({storage}): {hnswBuild:F1} s ({threads} threads); load {Load()}");
+        Console.WriteLine($"USearch HNSW build ({storage}, {graph} graph): {hnswBuild:F1} s ({threads} threads); load {Load()}");
 
         // The peer builds (or reads its cached graph) after ours, so the two builds do not share the cores.
         PeerProcess? peerProcess = null;

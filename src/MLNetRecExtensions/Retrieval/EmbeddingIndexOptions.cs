@@ -21,6 +21,12 @@ public sealed class EmbeddingIndexOptions
     /// </summary>
     public int ExpansionSearch { get; set; } = 128;
 
+    /// <summary>
+    /// HNSW with <see cref="IndexMetric.InnerProduct"/>: which graph is built; default
+    /// <see cref="Retrieval.InnerProductGraph.Lifted"/>. Ignored for cosine.
+    /// </summary>
+    public InnerProductGraph InnerProductGraph { get; set; } = InnerProductGraph.Lifted;
+
     /// <summary>HNSW: precision of the vectors inside the graph; default <see cref="GraphVectorStorage.Float32"/> (scores are exact float32 either way).</summary>
     public GraphVectorStorage VectorStorage { get; set; } = GraphVectorStorage.Float32;
 

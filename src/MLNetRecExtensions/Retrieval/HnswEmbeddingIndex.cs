@@ -113,9 +113,12 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         if (options.BuildThreads == 0 || options.BuildThreads < -1)
             throw new ArgumentOutOfRangeException(nameof(options), options.BuildThreads, "EmbeddingIndexOptions.BuildThreads must be -1 (every core) or a positive number of threads.");
         int threads = options.BuildThreads == -1 ? Environment.ProcessorCount : options.BuildThreads;
-        var layout = metric == IndexMetric.Cosine ? GraphLayout.Cosine : GraphLayout.LiftedEuclidean;
+        if (options.InnerProductGraph is not (InnerProductGraph.Lifted or InnerProductGraph.Direct))
+            throw new ArgumentOutOfRangeException(nameof(options), options.InnerProductGraph, "EmbeddingIndexOptions.InnerProductGraph must be Lifted or Direct.");
+        var layout = metric == IndexMetric.Cosine ? GraphLayout.Cosine
+            : options.InnerProductGraph == InnerProductGraph.Direct ? GraphLayout.InnerProduct : GraphLayout.LiftedEuclidean;
         int graphDim = GraphDimension(items.Dimension, biases, layout);
-        var graphVectors = layout == GraphLayout.Cosine ? IndexVectors.Normalized(items).Values : LiftedVectors(items, biases);
+        var graphVectors = layout == GraphLayout.Cosine ? IndexVectors.Normalized(items).Values : InnerProductVectors(items, biases, layout);
         if (options.VectorStorage == GraphVectorStorage.Float16)
             foreach (float v in graphVectors)
                 if (Math.Abs(v) > (float)Half.MaxValue)
@@ -156,10 +159,12 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     private static int GraphDimension(int dimension, float[]? biases, GraphLayout layout) =>
         dimension + (biases != null ? 1 : 0) + (layout == GraphLayout.LiftedEuclidean ? 1 : 0);
 
-    // [row, bias, sqrt(Φ² − |[row, bias]|²)] per item (no bias column without biases), Φ² the largest squared norm.
-    private static float[] LiftedVectors(EmbeddingTable items, float[]? biases)
+    // [row, bias] per item (no bias column without biases), lifted by sqrt(Φ² − |[row, bias]|²) (Φ² the largest
+    // squared norm) for the LiftedEuclidean layout.
+    private static float[] InnerProductVectors(EmbeddingTable items, float[]? biases, GraphLayout layout)
     {
-        int dim = items.Dimension, width = GraphDimension(dim, biases, GraphLayout.LiftedEuclidean);
+        bool lifted = layout == GraphLayout.LiftedEuclidean;
+        int dim = items.Dimension, width = GraphDimension(dim, biases, layout);
         var v = new float[(long)items.Count * width];
         var squares = new double[items.Count];
         double phi2 = 0;
@@ -168,12 +173,14 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             var row = v.AsSpan(i * width, width);
             items.Values.AsSpan(i * dim, dim).CopyTo(row);
             if (biases != null) row[dim] = biases[i];
+            if (!lifted) continue;
             double sq = 0;
             foreach (float x in row[..^1]) sq += (double)x * x;
             squares[i] = sq;
             phi2 = Math.Max(phi2, sq);
         }
-        for (int i = 0; i < items.Count; i++) v[(long)i * width + width - 1] = (float)Math.Sqrt(phi2 - squares[i]);
+        if (lifted)
+            for (int i = 0; i < items.Count; i++) v[(long)i * width + width - 1] = (float)Math.Sqrt(phi2 - squares[i]);
         return v;
     }
 

@@ -156,6 +156,46 @@ public sealed class EmbeddingIndexTests
     }
 
     [TestMethod]
+    public void DirectGraphBeatsTheLiftedGraphOnUnclusteredVectorsAndSavesItsLayout()
+    {
+        // i.i.d. Gaussian items: no clusters, so the lifted graph puts every item at nearly the same distance from a
+        // query, while the raw inner-product graph walks towards high-norm items, where the top scores are.
+        var rng = new Random(21);
+        var items = new EmbeddingTable(4000, 32, Enumerable.Range(0, 4000 * 32).Select(_ => Normal(rng)).ToArray());
+        var biases = Biases(rng, 4000);
+        var queries = new EmbeddingTable(200, 32, Enumerable.Range(0, 200 * 32).Select(_ => Normal(rng)).ToArray());
+        var seen = RandomSeen(rng, 200, 4000, 20);
+        var search = new IndexSearchOptions { Exclude = seen };
+        using var exact = EmbeddingIndex.Build(items, biases);
+        var truth = exact.Search(queries, 10, search);
+        var recall = new Dictionary<InnerProductGraph, double>();
+        foreach (var graph in new[] { InnerProductGraph.Lifted, InnerProductGraph.Direct })
+        {
+            using var hnsw = EmbeddingIndex.Build(items, biases, new EmbeddingIndexOptions
+            {
+                Kind = EmbeddingIndexKind.Hnsw, BuildThreads = 1, ExpansionSearch = 32, InnerProductGraph = graph,
+            });
+            var approx = hnsw.Search(queries, 10, search);
+            recall[graph] = Recall(truth, approx);
+            for (int r = 0; r < 10; r++)
+            {
+                Assert.IsFalse(seen.Contains(0, approx.ItemsOf(0)[r]), $"{graph}: seen item returned");
+                Assert.AreEqual(IndexVectors.Score(queries.Row(0), items, biases, approx.ItemsOf(0)[r]), approx.ScoresOf(0)[r], $"{graph}: exact scores");
+            }
+            using var loaded = RoundTrip(hnsw);
+            var after = loaded.Search(queries, 10, search);
+            CollectionAssert.AreEqual(approx.Items, after.Items, $"{graph}: save/load keeps the graph and its query layout");
+            CollectionAssert.AreEqual(approx.Scores, after.Scores, $"{graph}: save/load scores");
+        }
+        Assert.IsGreaterThan(recall[InnerProductGraph.Lifted] + 0.1, recall[InnerProductGraph.Direct],
+            $"recall@10 direct {recall[InnerProductGraph.Direct]:F3} vs lifted {recall[InnerProductGraph.Lifted]:F3}");
+        Assert.IsGreaterThanOrEqualTo(0.85, recall[InnerProductGraph.Direct], $"direct recall@10 {recall[InnerProductGraph.Direct]:F3} lifted {recall[InnerProductGraph.Lifted]:F3}");
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => EmbeddingIndex.Build(items, biases,
+            new EmbeddingIndexOptions { Kind = EmbeddingIndexKind.Hnsw, InnerProductGraph = (InnerProductGraph)7 }));
+        StringAssert.Contains(e.Message, "Lifted or Direct");
+    }
+
+    [TestMethod]
     public void HnswCosineRecall()
     {
         var rng = new Random(4);
