@@ -1,0 +1,114 @@
+using System.Numerics;
+using MLNetRecExtensions.Data;
+
+namespace MLNetRecExtensions.Retrieval;
+
+/// <summary>
+/// Exact top-K with an integer first pass: every item is scored with 16-bit integer multiply-adds
+/// (<see cref="QuantizedKernels"/>), which gives a proven upper bound U ≥ the exact fp32 score
+/// (<see cref="QuantizedItems"/>); an item is re-scored exactly (<see cref="IndexVectors.Score"/>, the arithmetic of
+/// <see cref="ExactTopK"/>'s fp32 kernels) only when U is above the worst score kept in the query's heap (or NaN).
+/// <para>
+/// Why the result is bit-identical to the fp32 search: both offer items to a <see cref="TopKHeap"/> in ascending index
+/// order. An item skipped here has exact score ≤ U ≤ the heap's worst score, so the fp32 search's heap, identical up
+/// to that point, would have rejected it too (a tie loses to the kept, lower index); every other item gets the same
+/// exact score and the same Offer. NaN scores throw as there (always re-scored: their U is NaN).
+/// </para>
+/// </summary>
+internal static class QuantizedSearch
+{
+    /// <summary>
+    /// The search over quantized items; arguments validated by the caller, and every query must pass
+    /// <see cref="QuantizedQueries.AllInRange"/>. <paramref name="kind"/> = null picks <see cref="QuantizedKernels.Best"/>.
+    /// </summary>
+    public static TopKResult Search(EmbeddingTable queries, QuantizedItems items, int k, UserItemMatrix? exclude, int[]? excludeRows,
+        int maxDegreeOfParallelism, QuantizedKernelKind? kind = null)
+    {
+        int queryCount = queries.Count;
+        var resultItems = new int[queryCount * k];
+        var resultScores = new float[queryCount * k];
+        resultItems.AsSpan().Fill(-1);
+        resultScores.AsSpan().Fill(float.NaN);
+        int capacity = Math.Min(k, items.ItemCount);
+        if (capacity > 0 && queryCount > 0)
+        {
+            var search = new Searcher(queries, items, k, kind ?? QuantizedKernels.Best, resultItems, resultScores);
+            TopKChunks.Run(queryCount, maxDegreeOfParallelism, () => new Scratch(capacity, items.Pairs, exclude, excludeRows), search.RunChunk);
+        }
+        return new TopKResult(queryCount, k, resultItems, resultScores);
+    }
+
+    /// <summary>Per-worker buffers: heaps and exclusion cursors, the chunk's quantized query tiles and their norms, and one tile of integer scores / bounds.</summary>
+    private sealed class Scratch(int capacity, int pairs, UserItemMatrix? exclude, int[]? excludeRows)
+    {
+        public TopKChunks Chunk { get; } = new(capacity, exclude, excludeRows);
+        public int[] PackedQueries { get; } = new int[TopKChunks.ChunkQueries * pairs];
+        public float[] QueryScale { get; } = new float[TopKChunks.ChunkQueries];
+        public float[] QueryNorm { get; } = new float[TopKChunks.ChunkQueries];
+        public float[] QueryError { get; } = new float[TopKChunks.ChunkQueries];
+        public int[] Tile { get; } = new int[ItemPanels.TileQueries * ItemPanels.Width];
+    }
+
+    private sealed class Searcher(EmbeddingTable queries, QuantizedItems items, int k, QuantizedKernelKind kind, int[] resultItems, float[] resultScores)
+    {
+        private const int TileQueries = ItemPanels.TileQueries;
+        private const int Width = ItemPanels.Width;
+
+        public unsafe void RunChunk(int first, int end, Scratch scratch)
+        {
+            int n = end - first;
+            int dim = queries.Dimension, pairs = items.Pairs;
+            scratch.Chunk.Begin(first, n);
+            uint lastPanelMask = ItemPanels.LaneMask(items.ItemCount);
+            for (int t = 0; t < n; t += TileQueries)
+                QuantizedQueries.PackTile(queries.Values.AsSpan((first + t) * dim), Math.Min(TileQueries, n - t), dim, pairs, items.Level,
+                    scratch.PackedQueries.AsSpan(t * pairs, pairs * TileQueries),
+                    scratch.QueryScale.AsSpan(t, TileQueries), scratch.QueryNorm.AsSpan(t, TileQueries), scratch.QueryError.AsSpan(t, TileQueries));
+
+            fixed (int* packed = scratch.PackedQueries)
+            fixed (int* tile = scratch.Tile)
+            fixed (float* qs = scratch.QueryScale, qn = scratch.QueryNorm, qe = scratch.QueryError)
+            fixed (short* values = items.Values)
+            fixed (float* scale = items.Scales, norm = items.NormCoefficients, error = items.ErrorCoefficients, offset = items.Offsets)
+            {
+                for (int p = 0; p < items.PanelCount; p++)
+                {
+                    uint laneMask = p == items.PanelCount - 1 ? lastPanelMask : 0xFFFFu;
+                    short* panel = values + (long)p * pairs * Width * 2;
+                    int o = p * Width;
+                    for (int t = 0; t < n; t += TileQueries)
+                    {
+                        int tileQueries = Math.Min(TileQueries, n - t);
+                        QuantizedKernels.ScoreTile(kind, packed + (long)t * pairs, pairs, panel, tile);
+                        QuantizedKernels.UpperBounds(kind, tile, tileQueries, qs + t, qn + t, qe + t, scale + o, norm + o, error + o, offset + o);
+                        for (int j = 0; j < tileQueries; j++)
+                            Feed(first + t + j, t + j, o, (float*)tile + j * Width, laneMask, scratch.Chunk);
+                    }
+                }
+            }
+            scratch.Chunk.Drain(first, n, k, resultItems, resultScores);
+        }
+
+        // Re-scores exactly, in ascending item order, each item of the panel at `firstItem` whose upper bound can beat
+        // the worst score kept for query `query` (every item until the heap is full), and offers it.
+        private unsafe void Feed(int query, int local, int firstItem, float* upper, uint laneMask, TopKChunks chunk)
+        {
+            var heap = chunk.Heaps[local];
+            uint mask = heap.IsFull ? ItemPanels.CandidateMask(upper, heap.WorstScore) & laneMask : laneMask;
+            if (mask == 0) return;
+            var queryRow = queries.Values.AsSpan(query * queries.Dimension, queries.Dimension);
+            while (mask != 0)
+            {
+                int lane = BitOperations.TrailingZeroCount(mask);
+                mask &= mask - 1;
+                int item = firstItem + lane;
+                float s = IndexVectors.Score(queryRow, items.Items, items.ItemBiases, item);
+                if (float.IsNaN(s)) throw TopKChunks.NaNScore(query, item);
+                if (chunk.HasExclusions && chunk.IsExcluded(local, item)) continue;
+                heap.Offer(s, item);
+                if (heap.IsFull && mask != 0)
+                    mask &= ItemPanels.CandidateMask(upper, heap.WorstScore);
+            }
+        }
+    }
+}
