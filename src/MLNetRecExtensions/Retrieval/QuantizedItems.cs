@@ -16,9 +16,10 @@ namespace MLNetRecExtensions.Retrieval;
 /// and the float arithmetic of the approximate one each add at most a few units of roundoff u = 2⁻²⁴ per step,
 /// bounded by <c>(d + 16) u ((‖q‖ + ‖ε‖) M + |b|)</c> with <c>M = max(‖x‖, ‖x̂‖)</c>, plus 1e-37 for results in the
 /// subnormal range. Hence the upper bound of the exact score used by the search is
-/// <c>U = s_q s X·Q + ‖q‖ R + ‖ε‖ N + C</c> with the per-item, rounded-up constants
-/// <c>R = ‖e‖ + (d + 16) u M</c>, <c>N = ‖x̂‖ + (d + 16) u M</c>, <c>C = b + (d + 16) u |b| + 1e-37</c>
-/// (norms computed in double from the float data, then inflated by 2⁻²⁰).
+/// <c>U = s_q s X·Q + (‖q‖ R + ‖ε‖ N + C)</c> with the rounded-up constants <c>R = ‖e‖ + (d + 16) u M</c> and
+/// <c>N = ‖x̂‖ + (d + 16) u M</c>, each the largest over the item's panel of 16 (they vary little between items, and
+/// one scalar per panel keeps the per-item work to a convert, a multiply, an add and a fused multiply-add), and the
+/// per-item <c>C = b + (d + 16) u |b| + 1e-37</c> (norms computed in double from the float data, then inflated by 2⁻²⁰).
 /// </para>
 /// <para>
 /// Items whose bound cannot be trusted (a NaN or infinite value or bias, <c>m</c> outside [1e-12, 1e15] other than 0,
@@ -72,9 +73,9 @@ internal sealed class QuantizedItems
     public short[] Values { get; }
     /// <summary>Per-item scale s (0 for zero or untrusted items), padded to <c>PanelCount · 16</c>.</summary>
     public float[] Scales { get; }
-    /// <summary>Per-item R, the factor of ‖q‖ in the bound, padded with zeros.</summary>
+    /// <summary>Per-panel R, the factor of ‖q‖ in the bound (largest over the panel's trusted items).</summary>
     public float[] NormCoefficients { get; }
-    /// <summary>Per-item N, the factor of ‖ε‖ in the bound, padded with zeros.</summary>
+    /// <summary>Per-panel N, the factor of ‖ε‖ in the bound (largest over the panel's trusted items).</summary>
     public float[] ErrorCoefficients { get; }
     /// <summary>Per-item C = bias + slack (NaN for untrusted items), padded with zeros.</summary>
     public float[] Offsets { get; }
@@ -95,8 +96,8 @@ internal sealed class QuantizedItems
         int panels = (n + Width - 1) / Width;
         var values = new short[(long)panels * pairs * Width * 2];
         var scales = new float[panels * Width];
-        var norm = new float[panels * Width];
-        var error = new float[panels * Width];
+        var norm = new float[panels];
+        var error = new float[panels];
         var offsets = new float[panels * Width];
         double slack = (dim + 16) / (double)(1 << 24);
         var row = new short[dim];
@@ -111,8 +112,8 @@ internal sealed class QuantizedItems
             }
             double m = Math.Max(exactNorm, quantized);
             scales[i] = scale;
-            norm[i] = (float)((residual + slack * m) * Inflate);
-            error[i] = (float)((quantized + slack * m) * Inflate);
+            norm[i / Width] = Math.Max(norm[i / Width], (float)((residual + slack * m) * Inflate));
+            error[i / Width] = Math.Max(error[i / Width], (float)((quantized + slack * m) * Inflate));
             offsets[i] = (float)(b + (slack * Math.Abs(b) + AbsoluteSlack) * Inflate);
             long baseIndex = (long)(i / Width) * pairs * Width * 2 + i % Width * 2;
             for (int t = 0; t < dim; t++) values[baseIndex + t / 2 * Width * 2 + (t & 1)] = row[t];

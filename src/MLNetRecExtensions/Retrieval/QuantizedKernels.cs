@@ -159,47 +159,57 @@ internal static unsafe class QuantizedKernels
 
     /// <summary>
     /// Turns the first <paramref name="count"/> rows of integer dot products at <paramref name="acc"/> (as written by
-    /// <see cref="ScoreTile"/>) in place into the upper bounds
-    /// <c>U = I · (s_q · s) + (‖q‖ · R + (‖ε‖ · N + C))</c> of the exact scores (<see cref="QuantizedItems"/>),
-    /// fused multiply-adds in this order on every kind, so all kinds give the same floats. The item constants are those
-    /// of one panel (16 entries each); the query ones are indexed by tile row.
+    /// <see cref="ScoreTile"/>) in place into the upper bounds <c>U = fma(I, s · s_q, C + w)</c>,
+    /// <c>w = fma(‖q‖, R, ‖ε‖ · N)</c>, of the exact scores (<see cref="QuantizedItems"/>), the same floats on every
+    /// kind, and sets bit l of <c>masks[j]</c> when <c>U</c> of row j, lane l is above <c>thresholds[j]</c> or NaN.
+    /// <paramref name="scale"/> and <paramref name="offset"/> are the panel's 16 per-item s and C; R and N its scalars;
+    /// the query arrays are indexed by tile row.
     /// </summary>
     public static void UpperBounds(QuantizedKernelKind kind, int* acc, int count, float* queryScale, float* queryNorm, float* queryError,
-        float* scale, float* norm, float* error, float* offset)
+        float* thresholds, float* scale, float* offset, float panelNorm, float panelError, uint* masks)
     {
         float* u = (float*)acc;
         if (kind == QuantizedKernelKind.Vector512)
         {
-            var s = Vector512.Load(scale); var r = Vector512.Load(norm); var e = Vector512.Load(error); var c = Vector512.Load(offset);
-            for (int j = 0; j < count; j++, acc += Width, u += Width)
+            var s = Vector512.Load(scale); var c = Vector512.Load(offset);
+            for (int j = 0; j < count; j++)
             {
-                var w = Vector512.FusedMultiplyAdd(Vector512.Create(queryError[j]), e, c);
-                w = Vector512.FusedMultiplyAdd(Vector512.Create(queryNorm[j]), r, w);
-                Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Load(acc)), s * queryScale[j], w).Store(u);
+                float w = MathF.FusedMultiplyAdd(queryNorm[j], panelNorm, queryError[j] * panelError);
+                var b = Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(Vector512.Load(acc + j * Width)), s * queryScale[j], c + Vector512.Create(w));
+                b.Store(u + j * Width);
+                masks[j] = (uint)Avx512F.CompareNotLessThanOrEqual(b, Vector512.Create(thresholds[j])).ExtractMostSignificantBits();
             }
         }
         else if (kind is QuantizedKernelKind.Vector256 or QuantizedKernelKind.Vector256Vnni)
         {
-            for (int h = 0; h < Width; h += 8)
+            var s0 = Vector256.Load(scale); var c0 = Vector256.Load(offset);
+            var s1 = Vector256.Load(scale + 8); var c1 = Vector256.Load(offset + 8);
+            for (int j = 0; j < count; j++)
             {
-                var s = Vector256.Load(scale + h); var r = Vector256.Load(norm + h); var e = Vector256.Load(error + h); var c = Vector256.Load(offset + h);
-                for (int j = 0; j < count; j++)
-                {
-                    var w = Vector256.FusedMultiplyAdd(Vector256.Create(queryError[j]), e, c);
-                    w = Vector256.FusedMultiplyAdd(Vector256.Create(queryNorm[j]), r, w);
-                    Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.Load(acc + j * Width + h)), s * queryScale[j], w).Store(u + j * Width + h);
-                }
+                float w = MathF.FusedMultiplyAdd(queryNorm[j], panelNorm, queryError[j] * panelError);
+                var vw = Vector256.Create(w);
+                var t = Vector256.Create(thresholds[j]);
+                var b0 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.Load(acc + j * Width)), s0 * queryScale[j], c0 + vw);
+                var b1 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(Vector256.Load(acc + j * Width + 8)), s1 * queryScale[j], c1 + vw);
+                b0.Store(u + j * Width);
+                b1.Store(u + j * Width + 8);
+                masks[j] = Avx.CompareNotLessThanOrEqual(b0, t).ExtractMostSignificantBits() | Avx.CompareNotLessThanOrEqual(b1, t).ExtractMostSignificantBits() << 8;
             }
         }
         else
         {
             for (int j = 0; j < count; j++)
+            {
+                float w = MathF.FusedMultiplyAdd(queryNorm[j], panelNorm, queryError[j] * panelError);
+                uint m = 0;
                 for (int l = 0; l < Width; l++)
                 {
-                    float w = MathF.FusedMultiplyAdd(queryError[j], error[l], offset[l]);
-                    w = MathF.FusedMultiplyAdd(queryNorm[j], norm[l], w);
-                    u[j * Width + l] = MathF.FusedMultiplyAdd(acc[j * Width + l], scale[l] * queryScale[j], w);
+                    float b = MathF.FusedMultiplyAdd(acc[j * Width + l], scale[l] * queryScale[j], offset[l] + w);
+                    u[j * Width + l] = b;
+                    if (!(b <= thresholds[j])) m |= 1u << l;
                 }
+                masks[j] = m;
+            }
         }
     }
 }

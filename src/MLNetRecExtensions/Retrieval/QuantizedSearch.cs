@@ -47,6 +47,8 @@ internal static class QuantizedSearch
         public float[] QueryNorm { get; } = new float[TopKChunks.ChunkQueries];
         public float[] QueryError { get; } = new float[TopKChunks.ChunkQueries];
         public int[] Tile { get; } = new int[ItemPanels.TileQueries * ItemPanels.Width];
+        public float[] Thresholds { get; } = new float[TopKChunks.ChunkQueries];
+        public uint[] Masks { get; } = new uint[ItemPanels.TileQueries];
     }
 
     private sealed class Searcher(EmbeddingTable queries, QuantizedItems items, int k, QuantizedKernelKind kind, int[] resultItems, float[] resultScores)
@@ -59,6 +61,7 @@ internal static class QuantizedSearch
             int n = end - first;
             int dim = queries.Dimension, pairs = items.Pairs;
             scratch.Chunk.Begin(first, n);
+            scratch.Thresholds.AsSpan(0, n).Fill(float.NegativeInfinity); // every item is a candidate until the heap is full
             uint lastPanelMask = ItemPanels.LaneMask(items.ItemCount);
             for (int t = 0; t < n; t += TileQueries)
                 QuantizedQueries.PackTile(queries.Values.AsSpan((first + t) * dim), Math.Min(TileQueries, n - t), dim, pairs, items.Level,
@@ -69,7 +72,8 @@ internal static class QuantizedSearch
             fixed (int* tile = scratch.Tile)
             fixed (float* qs = scratch.QueryScale, qn = scratch.QueryNorm, qe = scratch.QueryError)
             fixed (short* values = items.Values)
-            fixed (float* scale = items.Scales, norm = items.NormCoefficients, error = items.ErrorCoefficients, offset = items.Offsets)
+            fixed (float* scale = items.Scales, offset = items.Offsets, thresholds = scratch.Thresholds)
+            fixed (uint* masks = scratch.Masks)
             {
                 for (int p = 0; p < items.PanelCount; p++)
                 {
@@ -80,22 +84,25 @@ internal static class QuantizedSearch
                     {
                         int tileQueries = Math.Min(TileQueries, n - t);
                         QuantizedKernels.ScoreTile(kind, packed + (long)t * pairs, pairs, panel, tile);
-                        QuantizedKernels.UpperBounds(kind, tile, tileQueries, qs + t, qn + t, qe + t, scale + o, norm + o, error + o, offset + o);
+                        QuantizedKernels.UpperBounds(kind, tile, tileQueries, qs + t, qn + t, qe + t, thresholds + t, scale + o, offset + o,
+                            items.NormCoefficients[p], items.ErrorCoefficients[p], masks);
                         for (int j = 0; j < tileQueries; j++)
-                            Feed(first + t + j, t + j, o, (float*)tile + j * Width, laneMask, scratch.Chunk);
+                        {
+                            uint mask = masks[j] & laneMask;
+                            if (mask != 0) Feed(first + t + j, t + j, o, (float*)tile + j * Width, mask, scratch.Chunk, thresholds);
+                        }
                     }
                 }
             }
             scratch.Chunk.Drain(first, n, k, resultItems, resultScores);
         }
 
-        // Re-scores exactly, in ascending item order, each item of the panel at `firstItem` whose upper bound can beat
-        // the worst score kept for query `query` (every item until the heap is full), and offers it.
-        private unsafe void Feed(int query, int local, int firstItem, float* upper, uint laneMask, TopKChunks chunk)
+        // Re-scores exactly, in ascending item order, the items of the panel at `firstItem` in `mask` (upper bound above
+        // the query's threshold: the worst score kept, or -∞ until the heap is full), offers them, and raises the
+        // threshold as the heap fills.
+        private unsafe void Feed(int query, int local, int firstItem, float* upper, uint mask, TopKChunks chunk, float* thresholds)
         {
             var heap = chunk.Heaps[local];
-            uint mask = heap.IsFull ? ItemPanels.CandidateMask(upper, heap.WorstScore) & laneMask : laneMask;
-            if (mask == 0) return;
             var queryRow = queries.Values.AsSpan(query * queries.Dimension, queries.Dimension);
             while (mask != 0)
             {
@@ -109,6 +116,7 @@ internal static class QuantizedSearch
                 if (heap.IsFull && mask != 0)
                     mask &= ItemPanels.CandidateMask(upper, heap.WorstScore);
             }
+            if (heap.IsFull) thresholds[local] = heap.WorstScore;
         }
     }
 }
