@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -210,6 +211,51 @@ internal static unsafe class QuantizedKernels
                 }
                 masks[j] = m;
             }
+        }
+    }
+
+    /// <summary>
+    /// Exact scores of the items <c>firstItem + l</c> for the lanes l set in <paramref name="mask"/>, written to
+    /// <c>dest[l]</c> (other lanes undefined): per lane the fused multiply-add chain in dimension order, then the bias,
+    /// i.e. bit-identical to <see cref="IndexVectors.Score"/>. The SIMD kinds gather one component of 8 lanes per step (AVX2
+    /// gathers; .NET 10 has no 512-bit one), so 8 chains run side by side instead of one after another.
+    /// </summary>
+    /// <param name="kind">Kernel kind; <see cref="QuantizedKernelKind.Scalar"/> scores lane by lane.</param>
+    /// <param name="query">The query row (dimension floats).</param>
+    /// <param name="items">Row-major items, <c>[items, dimension]</c>.</param>
+    /// <param name="dimension">Components per row.</param>
+    /// <param name="biases">Per-item biases, or null for none.</param>
+    /// <param name="firstItem">Item of lane 0.</param>
+    /// <param name="mask">Lanes to score (non-zero).</param>
+    /// <param name="dest">16 floats.</param>
+    public static void ExactScores(QuantizedKernelKind kind, float* query, float* items, int dimension, float* biases, int firstItem, uint mask, float* dest)
+    {
+        if (kind != QuantizedKernelKind.Scalar)
+        {
+            for (int h = 0; h < Width; h += 8)
+            {
+                uint half = mask >> h & 0xFF;
+                if (BitOperations.PopCount(half) < 3) continue; // a lone chain is as fast scalar
+                mask &= ~(half << h);
+                // Unscored lanes read the first scored item's row, so every gathered address is valid.
+                int fill = firstItem + h + BitOperations.TrailingZeroCount(half);
+                var on = ~Vector256.Equals(Vector256.Create((int)half) & Vector256.Create(1, 2, 4, 8, 16, 32, 64, 128), Vector256<int>.Zero);
+                var rows = Vector256.ConditionalSelect(on, Vector256.Create(firstItem + h) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(fill));
+                var offsets = rows * dimension;
+                var a = Vector256<float>.Zero;
+                for (int d = 0; d < dimension; d++)
+                    a = Vector256.FusedMultiplyAdd(Vector256.Create(query[d]), Avx2.GatherVector256(items + d, offsets, 4), a);
+                (a + (biases == null ? Vector256<float>.Zero : Avx2.GatherVector256(biases, rows, 4))).Store(dest + h);
+            }
+        }
+        while (mask != 0)
+        {
+            int lane = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            float* x = items + (long)(firstItem + lane) * dimension;
+            float a = 0f;
+            for (int d = 0; d < dimension; d++) a = MathF.FusedMultiplyAdd(query[d], x[d], a);
+            dest[lane] = a + (biases == null ? 0f : biases[firstItem + lane]);
         }
     }
 }

@@ -49,6 +49,7 @@ internal static class QuantizedSearch
         public int[] Tile { get; } = new int[ItemPanels.TileQueries * ItemPanels.Width];
         public float[] Thresholds { get; } = new float[TopKChunks.ChunkQueries];
         public uint[] Masks { get; } = new uint[ItemPanels.TileQueries];
+        public float[] Exact { get; } = new float[ItemPanels.Width];
     }
 
     private sealed class Searcher(EmbeddingTable queries, QuantizedItems items, int k, QuantizedKernelKind kind, int[] resultItems, float[] resultScores)
@@ -74,6 +75,7 @@ internal static class QuantizedSearch
             fixed (short* values = items.Values)
             fixed (float* scale = items.Scales, offset = items.Offsets, thresholds = scratch.Thresholds)
             fixed (uint* masks = scratch.Masks)
+            fixed (float* queryRows = queries.Values, itemRows = items.Items.Values, biases = items.ItemBiases, exact = scratch.Exact)
             {
                 for (int p = 0; p < items.PanelCount; p++)
                 {
@@ -89,7 +91,10 @@ internal static class QuantizedSearch
                         for (int j = 0; j < tileQueries; j++)
                         {
                             uint mask = masks[j] & laneMask;
-                            if (mask != 0) Feed(first + t + j, t + j, o, (float*)tile + j * Width, mask, scratch.Chunk, thresholds);
+                            if (mask == 0) continue;
+                            int query = first + t + j;
+                            QuantizedKernels.ExactScores(kind, queryRows + (long)query * dim, itemRows, dim, biases, o, mask, exact);
+                            Feed(query, t + j, o, (float*)tile + j * Width, exact, mask, scratch.Chunk, thresholds);
                         }
                     }
                 }
@@ -97,19 +102,18 @@ internal static class QuantizedSearch
             scratch.Chunk.Drain(first, n, k, resultItems, resultScores);
         }
 
-        // Re-scores exactly, in ascending item order, the items of the panel at `firstItem` in `mask` (upper bound above
-        // the query's threshold: the worst score kept, or -∞ until the heap is full), offers them, and raises the
-        // threshold as the heap fills.
-        private unsafe void Feed(int query, int local, int firstItem, float* upper, uint mask, TopKChunks chunk, float* thresholds)
+        // Offers, in ascending item order, the items of the panel at `firstItem` in `mask` (upper bound above the
+        // query's threshold: the worst score kept, or -∞ until the heap is full) with their exact scores, skipping those
+        // whose bound falls to the threshold as the heap improves, and raises the threshold.
+        private static unsafe void Feed(int query, int local, int firstItem, float* upper, float* exact, uint mask, TopKChunks chunk, float* thresholds)
         {
             var heap = chunk.Heaps[local];
-            var queryRow = queries.Values.AsSpan(query * queries.Dimension, queries.Dimension);
             while (mask != 0)
             {
                 int lane = BitOperations.TrailingZeroCount(mask);
                 mask &= mask - 1;
                 int item = firstItem + lane;
-                float s = IndexVectors.Score(queryRow, items.Items, items.ItemBiases, item);
+                float s = exact[lane];
                 if (float.IsNaN(s)) throw TopKChunks.NaNScore(query, item);
                 if (chunk.HasExclusions && chunk.IsExcluded(local, item)) continue;
                 heap.Offer(s, item);
