@@ -22,6 +22,11 @@ namespace MLNetRecExtensions.Retrieval;
 /// per-item <c>C = b + (d + 16) u |b| + 1e-37</c> (norms computed in double from the float data, then inflated by 2⁻²⁰).
 /// </para>
 /// <para>
+/// Prefilter: most items are rejected before any float work by one integer comparison, <c>I ≤ T</c>, with
+/// <see cref="IntegerThreshold"/> computed from index-wide maxima of s, C, R and N whenever the query's threshold
+/// rises; only the lanes above T get their float U.
+/// </para>
+/// <para>
 /// Items whose bound cannot be trusted (a NaN or infinite value or bias, <c>m</c> outside [1e-12, 1e15] other than 0,
 /// or <c>|b| &gt; 1e30</c>) get <c>C = NaN</c>: their upper bound is NaN, so they are always re-scored exactly, which
 /// gives the fp32 search's result (and its NaN exception) for them too.
@@ -43,8 +48,17 @@ internal sealed class QuantizedItems
     private const double Inflate = 1 + 1.0 / (1 << 20);
 
     private QuantizedItems(EmbeddingTable items, float[]? biases, int pairs, short level, short[] values,
-        float[] scales, float[] normCoefficients, float[] errorCoefficients, float[] offsets)
+        float[] scales, float[] normCoefficients, float[] errorCoefficients, float[] offsets, uint[] untrusted)
     {
+        Untrusted = untrusted;
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            if (float.IsNaN(offsets[i])) continue;
+            _maxScale = Math.Max(_maxScale, scales[i]);
+            _maxOffset = Math.Max(_maxOffset, offsets[i]);
+        }
+        foreach (float r in normCoefficients) _maxNorm = Math.Max(_maxNorm, r);
+        foreach (float e in errorCoefficients) _maxError = Math.Max(_maxError, e);
         Items = items;
         ItemBiases = biases;
         Pairs = pairs;
@@ -79,6 +93,29 @@ internal sealed class QuantizedItems
     public float[] ErrorCoefficients { get; }
     /// <summary>Per-item C = bias + slack (NaN for untrusted items), padded with zeros.</summary>
     public float[] Offsets { get; }
+    /// <summary>Per panel, bit l set when item lane l is untrusted (always re-scored).</summary>
+    public uint[] Untrusted { get; }
+
+    // Index-wide maxima over the trusted items (C may be negative; the maximum starts at 0, which only loosens).
+    private readonly double _maxScale, _maxOffset, _maxNorm, _maxError;
+
+    /// <summary>
+    /// The largest integer T such that every trusted item whose integer dot product with the query is ≤ T has
+    /// real-valued bound <c>U ≤ threshold</c>, hence exact score ≤ threshold (see the class remarks); int.MinValue when
+    /// no such T is proven (then every lane goes on to the float bound). For I ≥ 0, <c>I s s_q ≤ T s_max s_q</c>; for
+    /// I &lt; 0 the product is ≤ 0; T is computed in double with margins far above its roundoff.
+    /// </summary>
+    public int IntegerThreshold(float threshold, float queryScale, float queryNorm, float queryError)
+    {
+        if (!(threshold > float.NegativeInfinity)) return int.MinValue;
+        double w = queryNorm * _maxNorm + queryError * _maxError + _maxOffset;
+        double room = threshold - w - 1e-9 * (Math.Abs(threshold) + Math.Abs(w));
+        if (!(room >= 0)) return int.MinValue;
+        double unit = _maxScale * queryScale;
+        if (unit == 0) return int.MaxValue;
+        double t = Math.Floor(room / unit * (1 - 1e-12)) - 1;
+        return t >= int.MaxValue ? int.MaxValue : (int)t;
+    }
 
     /// <summary>The quantization level L for vectors of <paramref name="dimension"/> components (see the class remarks).</summary>
     public static short LevelFor(int dimension)
@@ -99,6 +136,7 @@ internal sealed class QuantizedItems
         var norm = new float[panels];
         var error = new float[panels];
         var offsets = new float[panels * Width];
+        var untrusted = new uint[panels];
         double slack = (dim + 16) / (double)(1 << 24);
         var row = new short[dim];
         for (int i = 0; i < n; i++)
@@ -108,6 +146,7 @@ internal sealed class QuantizedItems
             if (!Quantize(x, level, row, out float scale, out double residual, out double quantized, out double exactNorm) || !(Math.Abs(b) <= MaxBias))
             {
                 offsets[i] = float.NaN; // always re-scored
+                untrusted[i / Width] |= 1u << (i % Width);
                 continue;
             }
             double m = Math.Max(exactNorm, quantized);
@@ -118,7 +157,7 @@ internal sealed class QuantizedItems
             long baseIndex = (long)(i / Width) * pairs * Width * 2 + i % Width * 2;
             for (int t = 0; t < dim; t++) values[baseIndex + t / 2 * Width * 2 + (t & 1)] = row[t];
         }
-        return new QuantizedItems(items, biases, pairs, level, values, scales, norm, error, offsets);
+        return new QuantizedItems(items, biases, pairs, level, values, scales, norm, error, offsets, untrusted);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -212,6 +213,24 @@ internal static unsafe class QuantizedKernels
                 masks[j] = m;
             }
         }
+    }
+
+    /// <summary>Bit l set when lane l of the 16 int32 at <paramref name="row"/> is above <paramref name="threshold"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Above(QuantizedKernelKind kind, int* row, int threshold)
+    {
+        if (kind == QuantizedKernelKind.Vector512)
+            return (uint)Vector512.GreaterThan(Vector512.Load(row), Vector512.Create(threshold)).ExtractMostSignificantBits();
+        if (kind != QuantizedKernelKind.Scalar)
+        {
+            var t = Vector256.Create(threshold);
+            return Vector256.GreaterThan(Vector256.Load(row), t).ExtractMostSignificantBits()
+                   | Vector256.GreaterThan(Vector256.Load(row + 8), t).ExtractMostSignificantBits() << 8;
+        }
+        uint m = 0;
+        for (int l = 0; l < Width; l++)
+            if (row[l] > threshold) m |= 1u << l;
+        return m;
     }
 
     /// <summary>

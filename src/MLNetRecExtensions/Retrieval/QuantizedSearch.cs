@@ -48,6 +48,7 @@ internal static class QuantizedSearch
         public float[] QueryError { get; } = new float[TopKChunks.ChunkQueries];
         public int[] Tile { get; } = new int[ItemPanels.TileQueries * ItemPanels.Width];
         public float[] Thresholds { get; } = new float[TopKChunks.ChunkQueries];
+        public int[] IntegerThresholds { get; } = new int[TopKChunks.ChunkQueries];
         public uint[] Masks { get; } = new uint[ItemPanels.TileQueries];
         public float[] Exact { get; } = new float[ItemPanels.Width];
     }
@@ -63,6 +64,7 @@ internal static class QuantizedSearch
             int dim = queries.Dimension, pairs = items.Pairs;
             scratch.Chunk.Begin(first, n);
             scratch.Thresholds.AsSpan(0, n).Fill(float.NegativeInfinity); // every item is a candidate until the heap is full
+            scratch.IntegerThresholds.AsSpan(0, n).Fill(int.MinValue);
             uint lastPanelMask = ItemPanels.LaneMask(items.ItemCount);
             for (int t = 0; t < n; t += TileQueries)
                 QuantizedQueries.PackTile(queries.Values.AsSpan((first + t) * dim), Math.Min(TileQueries, n - t), dim, pairs, items.Level,
@@ -75,6 +77,7 @@ internal static class QuantizedSearch
             fixed (short* values = items.Values)
             fixed (float* scale = items.Scales, offset = items.Offsets, thresholds = scratch.Thresholds)
             fixed (uint* masks = scratch.Masks)
+            fixed (int* integerThresholds = scratch.IntegerThresholds)
             fixed (float* queryRows = queries.Values, itemRows = items.Items.Values, biases = items.ItemBiases, exact = scratch.Exact)
             {
                 for (int p = 0; p < items.PanelCount; p++)
@@ -86,15 +89,21 @@ internal static class QuantizedSearch
                     {
                         int tileQueries = Math.Min(TileQueries, n - t);
                         QuantizedKernels.ScoreTile(kind, packed + (long)t * pairs, pairs, panel, tile);
-                        QuantizedKernels.UpperBounds(kind, tile, tileQueries, qs + t, qn + t, qe + t, thresholds + t, scale + o, offset + o,
-                            items.NormCoefficients[p], items.ErrorCoefficients[p], masks);
+                        uint always = items.Untrusted[p];
                         for (int j = 0; j < tileQueries; j++)
                         {
-                            uint mask = masks[j] & laneMask;
+                            int* row = tile + j * Width;
+                            uint mask = (QuantizedKernels.Above(kind, row, integerThresholds[t + j]) | always) & laneMask;
                             if (mask == 0) continue;
-                            int query = first + t + j;
+                            int local = t + j;
+                            QuantizedKernels.UpperBounds(kind, row, 1, qs + local, qn + local, qe + local, thresholds + local, scale + o, offset + o,
+                                items.NormCoefficients[p], items.ErrorCoefficients[p], masks);
+                            mask &= masks[0];
+                            if (mask == 0) continue;
+                            int query = first + local;
                             QuantizedKernels.ExactScores(kind, queryRows + (long)query * dim, itemRows, dim, biases, o, mask, exact);
-                            Feed(query, t + j, o, (float*)tile + j * Width, exact, mask, scratch.Chunk, thresholds);
+                            if (Feed(query, local, o, (float*)row, exact, mask, scratch.Chunk, thresholds))
+                                integerThresholds[local] = items.IntegerThreshold(thresholds[local], qs[local], qn[local], qe[local]);
                         }
                     }
                 }
@@ -104,8 +113,8 @@ internal static class QuantizedSearch
 
         // Offers, in ascending item order, the items of the panel at `firstItem` in `mask` (upper bound above the
         // query's threshold: the worst score kept, or -∞ until the heap is full) with their exact scores, skipping those
-        // whose bound falls to the threshold as the heap improves, and raises the threshold.
-        private static unsafe void Feed(int query, int local, int firstItem, float* upper, float* exact, uint mask, TopKChunks chunk, float* thresholds)
+        // whose bound falls to the threshold as the heap improves, and raises the threshold (true when it did).
+        private static unsafe bool Feed(int query, int local, int firstItem, float* upper, float* exact, uint mask, TopKChunks chunk, float* thresholds)
         {
             var heap = chunk.Heaps[local];
             while (mask != 0)
@@ -120,7 +129,9 @@ internal static class QuantizedSearch
                 if (heap.IsFull && mask != 0)
                     mask &= ItemPanels.CandidateMask(upper, heap.WorstScore);
             }
-            if (heap.IsFull) thresholds[local] = heap.WorstScore;
+            if (!heap.IsFull || heap.WorstScore == thresholds[local]) return false;
+            thresholds[local] = heap.WorstScore;
+            return true;
         }
     }
 }
