@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 using MLNetRecExtensions.Data;
 
 namespace MLNetRecExtensions.Retrieval;
@@ -51,6 +52,17 @@ internal static class QuantizedSearch
         public int[] IntegerThresholds { get; } = new int[TopKChunks.ChunkQueries];
         public uint[] Masks { get; } = new uint[ItemPanels.TileQueries];
         public float[] Exact { get; } = new float[ItemPanels.Width];
+        public uint[] PendingMask { get; } = new uint[TopKChunks.ChunkQueries];
+        public int[] PendingFirst { get; } = new int[TopKChunks.ChunkQueries];
+        public float[] PendingUpper { get; } = new float[TopKChunks.ChunkQueries * ItemPanels.Width];
+    }
+
+    // The chunk's scratch, its first query and the pinned pending bounds, passed to the helpers of RunChunk.
+    private readonly unsafe struct QueryState(Scratch scratch, int first, float* pendingUpper)
+    {
+        public Scratch Scratch { get; } = scratch;
+        public int First { get; } = first;
+        public float* PendingUpper { get; } = pendingUpper;
     }
 
     private sealed class Searcher(EmbeddingTable queries, QuantizedItems items, int k, QuantizedKernelKind kind, int[] resultItems, float[] resultScores)
@@ -65,6 +77,7 @@ internal static class QuantizedSearch
             scratch.Chunk.Begin(first, n);
             scratch.Thresholds.AsSpan(0, n).Fill(float.NegativeInfinity); // every item is a candidate until the heap is full
             scratch.IntegerThresholds.AsSpan(0, n).Fill(int.MinValue);
+            scratch.PendingMask.AsSpan(0, n).Clear();
             uint lastPanelMask = ItemPanels.LaneMask(items.ItemCount);
             for (int t = 0; t < n; t += TileQueries)
                 QuantizedQueries.PackTile(queries.Values.AsSpan((first + t) * dim), Math.Min(TileQueries, n - t), dim, pairs, items.Level,
@@ -75,40 +88,85 @@ internal static class QuantizedSearch
             fixed (int* tile = scratch.Tile)
             fixed (float* qs = scratch.QueryScale, qn = scratch.QueryNorm, qe = scratch.QueryError)
             fixed (short* values = items.Values)
-            fixed (float* scale = items.Scales, offset = items.Offsets, thresholds = scratch.Thresholds)
+            fixed (float* scale = items.Scales, offset = items.Offsets)
             fixed (uint* masks = scratch.Masks)
-            fixed (int* integerThresholds = scratch.IntegerThresholds)
-            fixed (float* queryRows = queries.Values, itemRows = items.Items.Values, biases = items.ItemBiases, exact = scratch.Exact)
+            fixed (float* pendingUpper = scratch.PendingUpper)
             {
+                var state = new QueryState(scratch, first, pendingUpper);
                 for (int p = 0; p < items.PanelCount; p++)
                 {
                     uint laneMask = p == items.PanelCount - 1 ? lastPanelMask : 0xFFFFu;
                     short* panel = values + (long)p * pairs * Width * 2;
                     int o = p * Width;
+                    uint always = items.Untrusted[p];
                     for (int t = 0; t < n; t += TileQueries)
                     {
                         int tileQueries = Math.Min(TileQueries, n - t);
                         QuantizedKernels.ScoreTile(kind, packed + (long)t * pairs, pairs, panel, tile);
-                        uint always = items.Untrusted[p];
                         for (int j = 0; j < tileQueries; j++)
                         {
-                            int* row = tile + j * Width;
-                            uint mask = (QuantizedKernels.Above(kind, row, integerThresholds[t + j]) | always) & laneMask;
-                            if (mask == 0) continue;
                             int local = t + j;
-                            QuantizedKernels.UpperBounds(kind, row, 1, qs + local, qn + local, qe + local, thresholds + local, scale + o, offset + o,
-                                items.NormCoefficients[p], items.ErrorCoefficients[p], masks);
+                            // The previous panel's candidates first: items reach the heap in ascending order, and the
+                            // threshold this panel is filtered with includes them.
+                            if (scratch.PendingMask[local] != 0) Flush(local, state);
+                            int* row = tile + j * Width;
+                            uint mask = (QuantizedKernels.Above(kind, row, scratch.IntegerThresholds[local]) | always) & laneMask;
+                            if (mask == 0) continue;
+                            fixed (float* thresholds = scratch.Thresholds)
+                                QuantizedKernels.UpperBounds(kind, row, 1, qs + local, qn + local, qe + local, thresholds + local, scale + o, offset + o,
+                                    items.NormCoefficients[p], items.ErrorCoefficients[p], masks);
                             mask &= masks[0];
                             if (mask == 0) continue;
-                            int query = first + local;
-                            QuantizedKernels.ExactScores(kind, queryRows + (long)query * dim, itemRows, dim, biases, o, mask, exact);
-                            if (Feed(query, local, o, (float*)row, exact, mask, scratch.Chunk, thresholds))
-                                integerThresholds[local] = items.IntegerThreshold(thresholds[local], qs[local], qn[local], qe[local]);
+                            Defer(local, o, mask, (float*)row, state);
                         }
                     }
                 }
+                for (int local = 0; local < n; local++)
+                    if (scratch.PendingMask[local] != 0) Flush(local, state);
             }
             scratch.Chunk.Drain(first, n, k, resultItems, resultScores);
+        }
+
+        // Keeps query `local`'s candidates of the panel at `firstItem` (lanes of `mask`, bounds at `upper`) for
+        // re-scoring at the next panel, and prefetches their rows meanwhile (the rows are scattered over the table:
+        // fetched on demand, each would cost a memory round trip).
+        private unsafe void Defer(int local, int firstItem, uint mask, float* upper, in QueryState state)
+        {
+            var scratch = state.Scratch;
+            scratch.PendingMask[local] = mask;
+            scratch.PendingFirst[local] = firstItem;
+            Buffer.MemoryCopy(upper, state.PendingUpper + local * Width, Width * sizeof(float), Width * sizeof(float));
+            if (!Sse.IsSupported) return;
+            int bytes = queries.Dimension * sizeof(float);
+            fixed (float* rows = items.Items.Values)
+                while (mask != 0)
+                {
+                    int lane = BitOperations.TrailingZeroCount(mask);
+                    mask &= mask - 1;
+                    byte* row = (byte*)(rows + (long)(firstItem + lane) * queries.Dimension);
+                    for (int b = 0; b < bytes; b += 64) Sse.Prefetch0(row + b);
+                    Sse.Prefetch0(row + bytes - 1);
+                }
+        }
+
+        // Re-scores query `local`'s deferred candidates whose bound still beats the threshold, and offers them.
+        private unsafe void Flush(int local, in QueryState state)
+        {
+            var scratch = state.Scratch;
+            uint mask = scratch.PendingMask[local];
+            scratch.PendingMask[local] = 0;
+            float* upper = state.PendingUpper + local * Width;
+            var heap = scratch.Chunk.Heaps[local];
+            if (heap.IsFull) mask &= ItemPanels.CandidateMask(upper, heap.WorstScore);
+            if (mask == 0) return;
+            int firstItem = scratch.PendingFirst[local], query = state.First + local, dim = queries.Dimension;
+            fixed (float* queryRows = queries.Values, itemRows = items.Items.Values, biases = items.ItemBiases, exact = scratch.Exact)
+            fixed (float* thresholds = scratch.Thresholds)
+            {
+                QuantizedKernels.ExactScores(kind, queryRows + (long)query * dim, itemRows, dim, biases, firstItem, mask, exact);
+                if (Feed(query, local, firstItem, upper, exact, mask, scratch.Chunk, thresholds))
+                    scratch.IntegerThresholds[local] = items.IntegerThreshold(thresholds[local], scratch.QueryScale[local], scratch.QueryNorm[local], scratch.QueryError[local]);
+            }
         }
 
         // Offers, in ascending item order, the items of the panel at `firstItem` in `mask` (upper bound above the
