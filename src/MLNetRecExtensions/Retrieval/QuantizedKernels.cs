@@ -46,15 +46,15 @@ internal static unsafe class QuantizedKernels
 
     /// <summary>
     /// <c>dest[j · 16 + l]</c> = Σ_t tile-query j's pair t · item l's pair t (int32), for a query tile
-    /// <c>[pairs, 8]</c> (<see cref="QuantizedQueries.PackTile"/>) and a panel <c>[pairs, 16, 2]</c> int16.
+    /// <c>[pairs, 8]</c> (<see cref="QuantizedQueries.PackTile"/>) and a panel <c>[pairs, 16, 2]</c> int16; bit l of
+    /// <c>masks[j]</c> is set when that sum is above <c>thresholds[j]</c> (<see cref="Above"/>). Returns the OR of the 8 masks.
     /// </summary>
-    public static void ScoreTile(QuantizedKernelKind kind, int* tile, int pairs, short* panel, int* dest)
+    public static uint ScoreTile(QuantizedKernelKind kind, int* tile, int pairs, short* panel, int* dest, int* thresholds, uint* masks)
     {
         switch (kind)
         {
             case QuantizedKernelKind.Vector512:
-                Tile8x16Vector512(tile, pairs, panel, dest);
-                break;
+                return Tile8x16Vector512(tile, pairs, panel, dest, thresholds, masks);
             case QuantizedKernelKind.Vector256Vnni:
                 Tile8x8Vector256Vnni(tile, pairs, panel, dest);
                 Tile8x8Vector256Vnni(tile, pairs, panel + 16, dest + 8);
@@ -78,9 +78,12 @@ internal static unsafe class QuantizedKernels
                     }
                 break;
         }
+        uint any = 0;
+        for (int j = 0; j < TileQueries; j++) any |= masks[j] = Above(kind, dest + j * Width, thresholds[j]);
+        return any;
     }
 
-    private static void Tile8x16Vector512(int* q, int pairs, short* p, int* dest)
+    private static uint Tile8x16Vector512(int* q, int pairs, short* p, int* dest, int* thresholds, uint* masks)
     {
         var a0 = Vector512<int>.Zero; var a1 = a0; var a2 = a0; var a3 = a0;
         var a4 = a0; var a5 = a0; var a6 = a0; var a7 = a0;
@@ -104,7 +107,19 @@ internal static unsafe class QuantizedKernels
         a5.Store(dest + 5 * Width);
         a6.Store(dest + 6 * Width);
         a7.Store(dest + 7 * Width);
+        uint any = masks[0] = Above512(a0, thresholds[0]);
+        any |= masks[1] = Above512(a1, thresholds[1]);
+        any |= masks[2] = Above512(a2, thresholds[2]);
+        any |= masks[3] = Above512(a3, thresholds[3]);
+        any |= masks[4] = Above512(a4, thresholds[4]);
+        any |= masks[5] = Above512(a5, thresholds[5]);
+        any |= masks[6] = Above512(a6, thresholds[6]);
+        any |= masks[7] = Above512(a7, thresholds[7]);
+        return any;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Above512(Vector512<int> a, int threshold) => (uint)Vector512.GreaterThan(a, Vector512.Create(threshold)).ExtractMostSignificantBits();
 
     // Eight queries against eight lanes of a panel (p and dest already offset to the lane half); p advances a
     // whole panel row (16 items × 2 components) per pair, dest rows are 16 apart.
@@ -219,8 +234,7 @@ internal static unsafe class QuantizedKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Above(QuantizedKernelKind kind, int* row, int threshold)
     {
-        if (kind == QuantizedKernelKind.Vector512)
-            return (uint)Vector512.GreaterThan(Vector512.Load(row), Vector512.Create(threshold)).ExtractMostSignificantBits();
+        if (kind == QuantizedKernelKind.Vector512) return Above512(Vector512.Load(row), threshold);
         if (kind != QuantizedKernelKind.Scalar)
         {
             var t = Vector256.Create(threshold);

@@ -51,6 +51,7 @@ internal static class QuantizedSearch
         public float[] Thresholds { get; } = new float[TopKChunks.ChunkQueries];
         public int[] IntegerThresholds { get; } = new int[TopKChunks.ChunkQueries];
         public uint[] Masks { get; } = new uint[ItemPanels.TileQueries];
+        public uint[] BoundMask { get; } = new uint[1];
         public float[] Exact { get; } = new float[ItemPanels.Width];
         public uint[] PendingMask { get; } = new uint[TopKChunks.ChunkQueries];
         public int[] PendingFirst { get; } = new int[TopKChunks.ChunkQueries];
@@ -77,6 +78,7 @@ internal static class QuantizedSearch
             scratch.Chunk.Begin(first, n);
             scratch.Thresholds.AsSpan(0, n).Fill(float.NegativeInfinity); // every item is a candidate until the heap is full
             scratch.IntegerThresholds.AsSpan(0, n).Fill(int.MinValue);
+            scratch.IntegerThresholds.AsSpan(n).Fill(int.MaxValue); // rows of a partial tile's missing queries never pass
             scratch.PendingMask.AsSpan(0, n).Clear();
             uint lastPanelMask = ItemPanels.LaneMask(items.ItemCount);
             for (int t = 0; t < n; t += TileQueries)
@@ -89,8 +91,9 @@ internal static class QuantizedSearch
             fixed (float* qs = scratch.QueryScale, qn = scratch.QueryNorm, qe = scratch.QueryError)
             fixed (short* values = items.Values)
             fixed (float* scale = items.Scales, offset = items.Offsets)
-            fixed (uint* masks = scratch.Masks)
-            fixed (float* pendingUpper = scratch.PendingUpper)
+            fixed (uint* masks = scratch.Masks, bounds = scratch.BoundMask)
+            fixed (float* pendingUpper = scratch.PendingUpper, thresholds = scratch.Thresholds)
+            fixed (int* integerThresholds = scratch.IntegerThresholds)
             {
                 var state = new QueryState(scratch, first, pendingUpper);
                 for (int p = 0; p < items.PanelCount; p++)
@@ -101,22 +104,21 @@ internal static class QuantizedSearch
                     uint always = items.Untrusted[p];
                     for (int t = 0; t < n; t += TileQueries)
                     {
+                        uint any = QuantizedKernels.ScoreTile(kind, packed + (long)t * pairs, pairs, panel, tile, integerThresholds + t, masks);
+                        if ((any | always) == 0) continue; // the common case: no item of the panel can reach any of the 8 heaps
                         int tileQueries = Math.Min(TileQueries, n - t);
-                        QuantizedKernels.ScoreTile(kind, packed + (long)t * pairs, pairs, panel, tile);
                         for (int j = 0; j < tileQueries; j++)
                         {
+                            uint mask = (masks[j] | always) & laneMask;
+                            if (mask == 0) continue;
                             int local = t + j;
-                            // The previous panel's candidates first: items reach the heap in ascending order, and the
-                            // threshold this panel is filtered with includes them.
-                            if (scratch.PendingMask[local] != 0) Flush(local, state);
                             int* row = tile + j * Width;
-                            uint mask = (QuantizedKernels.Above(kind, row, scratch.IntegerThresholds[local]) | always) & laneMask;
+                            QuantizedKernels.UpperBounds(kind, row, 1, qs + local, qn + local, qe + local, thresholds + local, scale + o, offset + o,
+                                items.NormCoefficients[p], items.ErrorCoefficients[p], bounds);
+                            mask &= bounds[0];
                             if (mask == 0) continue;
-                            fixed (float* thresholds = scratch.Thresholds)
-                                QuantizedKernels.UpperBounds(kind, row, 1, qs + local, qn + local, qe + local, thresholds + local, scale + o, offset + o,
-                                    items.NormCoefficients[p], items.ErrorCoefficients[p], masks);
-                            mask &= masks[0];
-                            if (mask == 0) continue;
+                            // The previous candidates first: items reach the heap in ascending order.
+                            if (scratch.PendingMask[local] != 0) Flush(local, state);
                             Defer(local, o, mask, (float*)row, state);
                         }
                     }

@@ -171,8 +171,20 @@ public sealed unsafe class QuantizedSearchTests
         foreach (var kind in Kinds)
         {
             var dest = new int[8 * 16];
-            fixed (int* t = tile) fixed (short* p = q.Values) fixed (int* d = dest)
-                QuantizedKernels.ScoreTile(kind, t, pairs, p, d);
+            var masks = new uint[8];
+            var thresholds = Enumerable.Range(0, 8).Select(j => j == 0 ? int.MinValue : j == 1 ? int.MaxValue : 0).ToArray();
+            uint any;
+            fixed (int* t = tile, d = dest, th = thresholds) fixed (short* p = q.Values) fixed (uint* m = masks)
+                any = QuantizedKernels.ScoreTile(kind, t, pairs, p, d, th, m);
+            for (int j = 0; j < 8; j++)
+            {
+                uint expectedMask = 0;
+                for (int l = 0; l < 16; l++) if (dest[j * 16 + l] > thresholds[j]) expectedMask |= 1u << l;
+                Assert.AreEqual(expectedMask, masks[j], $"{kind} mask of query {j}");
+            }
+            Assert.AreEqual(masks.Aggregate(0u, (x, y) => x | y), any, $"{kind} OR of the masks");
+            Assert.AreEqual(0xFFFFu, masks[0]);
+            Assert.AreEqual(0u, masks[1]);
             for (int j = 0; j < 8; j++)
                 for (int l = 0; l < 16; l++)
                 {
@@ -235,11 +247,12 @@ public sealed unsafe class QuantizedSearchTests
         var acc = new int[8 * 16];
         var thresholds = Enumerable.Repeat(float.NegativeInfinity, 8).ToArray();
         var masks = new uint[8];
-        fixed (int* t = tile, a = acc) fixed (short* v = q.Values) fixed (float* s = scale, nq = norm, e = error, th = thresholds, sc = q.Scales, off = q.Offsets)
+        var integerThresholds = new int[8];
+        fixed (int* t = tile, a = acc, it = integerThresholds) fixed (short* v = q.Values) fixed (float* s = scale, nq = norm, e = error, th = thresholds, sc = q.Scales, off = q.Offsets)
         fixed (uint* m = masks)
             for (int p = 0; p < q.PanelCount; p++)
             {
-                QuantizedKernels.ScoreTile(kind, t, pairs, v + (long)p * pairs * 32, a);
+                QuantizedKernels.ScoreTile(kind, t, pairs, v + (long)p * pairs * 32, a, it, m);
                 QuantizedKernels.UpperBounds(kind, a, 8, s, nq, e, th, sc + p * 16, off + p * 16, q.NormCoefficients[p], q.ErrorCoefficients[p], m);
                 for (int j = 0; j < 8; j++)
                     for (int l = 0; l < 16 && p * 16 + l < n; l++) result[j * n + p * 16 + l] = ((float*)a)[j * 16 + l];
