@@ -9,7 +9,7 @@ namespace MLNetRecExtensions.Bench;
 /// Exact top-K: <see cref="ExactEmbeddingIndex"/> (items packed once, at build) with its default integer first pass
 /// (<c>int16</c> row) and with fp32 scoring only (<c>fp32</c> row, <see cref="EmbeddingIndexOptions.QuantizedFirstPass"/>
 /// = false) against a peer such as faiss <c>IndexFlatIP</c> run beside the bench (<c>--peer CMD</c>, started as
-/// <c>CMD DIR K</c>; it reads <c>DIR/items.f32</c>, <c>DIR/queries.f32</c> (row-major float32) and <c>DIR/shape.txt</c>
+/// <c>CMD DIR K THREADS</c>; it searches on THREADS threads, reads <c>DIR/items.f32</c>, <c>DIR/queries.f32</c> (row-major float32) and <c>DIR/shape.txt</c>
 /// (<c>items queries dimension</c>), answers <c>ready …</c>, then each <c>search</c> line with
 /// <c>wall_us=… cpu_us=…</c> (per query) and writes its top-K ids, int64 row-major <c>[queries, K]</c>, to
 /// <c>DIR/peer_topk.i64</c>), in interleaved rounds. Reports wall and CPU time per query (CPU time of the searching
@@ -60,7 +60,7 @@ internal sealed class ExactPeerBenchmark : IBenchmark
             File.WriteAllBytes(Path.Combine(dir, "items.f32"), MemoryMarshal.AsBytes(items.Values.AsSpan()).ToArray());
             File.WriteAllBytes(Path.Combine(dir, "queries.f32"), MemoryMarshal.AsBytes(queries.Values.AsSpan()).ToArray());
             File.WriteAllText(Path.Combine(dir, "shape.txt"), $"{n} {queryCount} {dim}");
-            peerProcess = new PeerProcess(peer, $"{dir} {k}");
+            peerProcess = new PeerProcess(peer, $"{dir} {k} {threads}");
             Console.WriteLine($"peer: {peerProcess.ReadLine()}");
         }
         Console.WriteLine($"{"round",5} {"engine",-8} {"wall µs/q",10} {"cpu µs/q",9} {"GFLOP/s cpu",12} {"% FMA bound",12}");
