@@ -177,10 +177,11 @@ internal sealed class QuantizedItems
         double r2 = 0, q2 = 0, n2 = 0;
         scale = (float)(m / level);
         if (m > 0 && (m < MinMagnitude || m > MaxMagnitude)) { residualNorm = quantizedNorm = norm = 0; return false; }
+        double inverse = m == 0 ? 0 : 1.0 / scale; // any rounding of c / s is fine: the bound uses the actual residual
         for (int t = 0; t < v.Length; t++)
         {
             double c = v[t];
-            double x = m == 0 ? 0 : Math.Clamp(Math.Round(c / scale), -level, level);
+            double x = Math.Clamp(Math.Round(c * inverse), -level, level);
             integers[t] = (short)x;
             double approx = (double)scale * x; // exact in double: 24-bit × 16-bit mantissas
             r2 += (c - approx) * (c - approx);

@@ -225,8 +225,11 @@ public sealed unsafe class QuantizedSearchTests
         Assert.IsFalse(off.QuantizedFirstPass);
         var expected = off.Search(queries, 10);
         AssertBitIdentical(expected, on.Search(queries, 10), "index");
-        AssertBitIdentical(expected, ExactTopK.Search(queries, items, 10, new TopKOptions { ItemBiases = biases }), "static, quantized");
-        AssertBitIdentical(expected, ExactTopK.Search(queries, items, 10, new TopKOptions { ItemBiases = biases, QuantizedFirstPass = false }), "static, fp32");
+        // The static search quantizes per call, so only from MinQueriesToQuantize queries on.
+        var many = Uniform(rng, ExactTopK.MinQueriesToQuantize + 3, 32);
+        var manyExpected = off.Search(many, 10);
+        AssertBitIdentical(manyExpected, ExactTopK.Search(many, items, 10, new TopKOptions { ItemBiases = biases }), "static, quantized");
+        AssertBitIdentical(manyExpected, ExactTopK.Search(many, items, 10, new TopKOptions { ItemBiases = biases, QuantizedFirstPass = false }), "static, fp32");
         // A query the bound cannot cover (tiny components) sends the batch to fp32, with the same result.
         for (int d = 0; d < 32; d++) queries.Values[3 * 32 + d] *= 1e-20f;
         Assert.IsFalse(QuantizedQueries.AllInRange(queries));
