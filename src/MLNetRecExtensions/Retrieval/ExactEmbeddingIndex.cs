@@ -20,12 +20,16 @@ public sealed class ExactEmbeddingIndex : IEmbeddingIndex
         _biases = biases;
         Metric = metric;
         var prepared = IndexVectors.Prepare(items, biases, metric);
-        if (quantizedFirstPass && prepared.Dimension > 0) _quantized = QuantizedItems.Build(prepared, biases);
+        if (quantizedFirstPass && prepared.Dimension > 0 && QuantizedKernels.Best != QuantizedKernelKind.Scalar)
+            _quantized = QuantizedItems.Build(prepared, biases);
         _panels = new Lazy<ItemPanels>(() => ItemPanels.Build(prepared, biases));
         if (_quantized == null) _ = _panels.Value;
     }
 
-    /// <summary>Whether searches start with the integer pass (<see cref="EmbeddingIndexOptions.QuantizedFirstPass"/>).</summary>
+    /// <summary>
+    /// Whether searches start with the integer pass: <see cref="EmbeddingIndexOptions.QuantizedFirstPass"/> on a CPU with
+    /// an integer SIMD kernel (x86 AVX2 or AVX-512BW; elsewhere the fp32 scan is as fast) and vectors of at least one component.
+    /// </summary>
     public bool QuantizedFirstPass => _quantized != null;
 
     /// <inheritdoc/>

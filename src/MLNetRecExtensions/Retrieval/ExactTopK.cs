@@ -39,7 +39,8 @@ public static class ExactTopK
         ArgumentNullException.ThrowIfNull(items);
         options ??= new TopKOptions();
         Validate(queries, items, k, options);
-        if (options.QuantizedFirstPass && queries.Count >= MinQueriesToQuantize && items.Dimension > 0 && QuantizedQueries.AllInRange(queries))
+        if (options.QuantizedFirstPass && queries.Count >= MinQueriesToQuantize && items.Dimension > 0
+            && QuantizedKernels.Best != QuantizedKernelKind.Scalar && QuantizedQueries.AllInRange(queries))
             return QuantizedSearch.Search(queries, QuantizedItems.Build(items, options.ItemBiases), k, options.Exclude, options.ExcludeRows,
                 options.MaxDegreeOfParallelism);
         return SearchPacked(queries, ItemPanels.Build(items, options.ItemBiases), k, options.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
