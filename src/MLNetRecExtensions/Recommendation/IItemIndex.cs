@@ -53,7 +53,7 @@ public sealed class ExactItemIndex : IItemIndex
         ArgumentNullException.ThrowIfNull(items);
         if (itemBiases != null && itemBiases.Length != items.Count)
             throw new ArgumentOutOfRangeException(nameof(itemBiases), $"{itemBiases.Length} biases for {items.Count} items; pass one per item.");
-        _index = new ExactEmbeddingIndex(items, itemBiases, IndexMetric.InnerProduct);
+        _index = new ExactEmbeddingIndex(items, itemBiases, IndexMetric.InnerProduct, quantizedFirstPass: true);
         _maxDegreeOfParallelism = maxDegreeOfParallelism;
     }
 

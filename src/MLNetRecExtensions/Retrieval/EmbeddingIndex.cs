@@ -18,7 +18,7 @@ public static class EmbeddingIndex
         options ??= new EmbeddingIndexOptions();
         return options.Kind switch
         {
-            EmbeddingIndexKind.Exact => new ExactEmbeddingIndex(items, biases, options.Metric),
+            EmbeddingIndexKind.Exact => new ExactEmbeddingIndex(items, biases, options.Metric, options.QuantizedFirstPass),
             EmbeddingIndexKind.Hnsw => HnswEmbeddingIndex.Build(items, biases, options.Metric, options),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, "EmbeddingIndexOptions.Kind must be Exact or Hnsw."),
         };
@@ -46,7 +46,7 @@ public static class EmbeddingIndex
         try
         {
             return kind == EmbeddingIndexKind.Exact
-                ? new ExactEmbeddingIndex(items, biases, metric)
+                ? new ExactEmbeddingIndex(items, biases, metric, quantizedFirstPass: true)
                 : HnswEmbeddingIndex.Read(r, version, metric, items, biases);
         }
         catch (EndOfStreamException e)

@@ -9,6 +9,15 @@ public sealed class EmbeddingIndexOptions
     /// <summary>Similarity ranked by; default <see cref="IndexMetric.InnerProduct"/> (the score of the embedding models).</summary>
     public IndexMetric Metric { get; set; } = IndexMetric.InnerProduct;
 
+    /// <summary>
+    /// Exact index: score the items first with 16-bit integers (quantized once, at build, 2 bytes per component more
+    /// memory) and re-score in fp32 only those whose proven error bound lets them reach the top-K. Default true. The
+    /// result is bit-identical to scoring every item in fp32 (false, and always without x86 AVX2/AVX-512BW), which a search also falls back to when a query
+    /// has a non-finite component or a largest magnitude outside [1e-12, 1e15]. Not saved with the index: a loaded
+    /// exact index uses the default.
+    /// </summary>
+    public bool QuantizedFirstPass { get; set; } = true;
+
     /// <summary>HNSW: neighbours kept per node and layer (hnswlib's <c>M</c>); default 16, at least 2.</summary>
     public int Connectivity { get; set; } = 16;
 

@@ -3,22 +3,34 @@ namespace MLNetRecExtensions.Retrieval;
 /// <summary>
 /// Exact top-K over an item table: the items are packed once, at build, into the SIMD panel layout of
 /// <see cref="ExactTopK"/>, and each <see cref="Search"/> only packs its queries. Scores, order and tie-breaking are
-/// those of <see cref="ExactTopK.Search"/> (bit-identical); for <see cref="IndexMetric.Cosine"/> items and queries are
+/// those of <see cref="ExactTopK.Search"/> (bit-identical, with or without the integer first pass of
+/// <see cref="EmbeddingIndexOptions.QuantizedFirstPass"/>, whose 16-bit items are also built once); for <see cref="IndexMetric.Cosine"/> items and queries are
 /// unit-normalized first. Build with <see cref="EmbeddingIndex.Build(EmbeddingTable, float[], EmbeddingIndexOptions)"/>.
 /// </summary>
 public sealed class ExactEmbeddingIndex : IEmbeddingIndex
 {
     private readonly EmbeddingTable _items;
     private readonly float[]? _biases;
-    private readonly ItemPanels _panels;
+    private readonly QuantizedItems? _quantized;
+    private readonly Lazy<ItemPanels> _panels;
 
-    internal ExactEmbeddingIndex(EmbeddingTable items, float[]? biases, IndexMetric metric)
+    internal ExactEmbeddingIndex(EmbeddingTable items, float[]? biases, IndexMetric metric, bool quantizedFirstPass)
     {
         _items = items;
         _biases = biases;
         Metric = metric;
-        _panels = ItemPanels.Build(IndexVectors.Prepare(items, biases, metric), biases);
+        var prepared = IndexVectors.Prepare(items, biases, metric);
+        if (quantizedFirstPass && prepared.Dimension > 0 && QuantizedKernels.Best != QuantizedKernelKind.Scalar)
+            _quantized = QuantizedItems.Build(prepared, biases);
+        _panels = new Lazy<ItemPanels>(() => ItemPanels.Build(prepared, biases));
+        if (_quantized == null) _ = _panels.Value;
     }
+
+    /// <summary>
+    /// Whether searches start with the integer pass: <see cref="EmbeddingIndexOptions.QuantizedFirstPass"/> on a CPU with
+    /// an integer SIMD kernel (x86 AVX2 or AVX-512BW; elsewhere the fp32 scan is as fast) and vectors of at least one component.
+    /// </summary>
+    public bool QuantizedFirstPass => _quantized != null;
 
     /// <inheritdoc/>
     public EmbeddingIndexKind Kind => EmbeddingIndexKind.Exact;
@@ -33,7 +45,9 @@ public sealed class ExactEmbeddingIndex : IEmbeddingIndex
     public TopKResult Search(EmbeddingTable queries, int k, IndexSearchOptions? options = null)
     {
         (queries, options) = IndexVectors.PrepareSearch(this, queries, k, options);
-        return ExactTopK.SearchPacked(queries, _panels, k, options!.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
+        if (_quantized != null && QuantizedQueries.AllInRange(queries))
+            return QuantizedSearch.Search(queries, _quantized, k, options!.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
+        return ExactTopK.SearchPacked(queries, _panels.Value, k, options!.Exclude, options.ExcludeRows, options.MaxDegreeOfParallelism);
     }
 
     /// <inheritdoc/>

@@ -40,6 +40,11 @@ internal sealed unsafe class ItemPanels
     public float[] Values { get; }
     /// <summary>Biases padded with zeros to <c>PanelCount · 16</c>.</summary>
     public float[] Biases { get; }
+    /// <summary>Bit l set for each real item lane l of the last panel (1..16 lanes).</summary>
+    public uint LastPanelMask => LaneMask(ItemCount);
+
+    /// <summary>The real-item lanes of the last panel of <paramref name="itemCount"/> items (≥ 1) laid out 16 per panel.</summary>
+    public static uint LaneMask(int itemCount) => (1u << (itemCount - (itemCount - 1) / Width * Width)) - 1;
 
     /// <summary>Re-lays out <paramref name="items"/>; <paramref name="biases"/> (length = items, or null) is copied padded.</summary>
     public static ItemPanels Build(EmbeddingTable items, float[]? biases)

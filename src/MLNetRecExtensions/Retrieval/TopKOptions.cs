@@ -30,4 +30,11 @@ public sealed class TopKOptions
     /// 1 runs on the calling thread. The result does not depend on it.
     /// </summary>
     public int MaxDegreeOfParallelism { get; set; } = -1;
+
+    /// <summary>
+    /// Score the items first with 16-bit integers and re-score in fp32 only those whose proven error bound lets them
+    /// reach the top-K (default true; used for batches of at least <see cref="ExactTopK.MinQueriesToQuantize"/> queries).
+    /// The result is bit-identical either way; false scores every item in fp32.
+    /// </summary>
+    public bool QuantizedFirstPass { get; set; } = true;
 }
