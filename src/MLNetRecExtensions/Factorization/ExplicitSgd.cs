@@ -19,11 +19,14 @@ namespace MLNetRecExtensions.Factorization;
 /// <c>B = 8</c> up to two threads, <c>4·threads</c> beyond).</item>
 /// </list>
 /// An epoch visits the <c>B</c> block diagonals (block <c>(r, (r + d) mod B)</c> for every row bin <c>r</c>) in a
-/// seeded random order. Each block of the sequence runs once the blocks before it in its row bin and in its column bin
-/// have finished (a thread takes the next block of the sequence and waits only for those two), so threads flow from one
-/// diagonal into the next without a barrier, and every user and item row sees its updates in sequence order: the
-/// result depends only on the seed and <c>B</c>, never on the thread count or timing (identical for one and two
-/// threads). The factors live in 64-byte-aligned rows padded to the SIMD width while training.
+/// seeded random order. The blocks of a diagonal are taken in pairs (positions 2j and 2j + 1), and one kernel call
+/// updates both pair members alternately, rating by rating: they share no user or item row, so this equals updating one
+/// and then the other, while the core overlaps the two dependency chains (one rating's update waits for the previous
+/// rating's row writes; alone the kernel is latency-bound). Each pair runs once the blocks before its blocks in their
+/// row and column bins have finished (a thread takes the next ready pair of the sequence and waits only for those), so
+/// threads flow from one diagonal into the next without a barrier, and every user and item row sees its updates in
+/// sequence order: the result depends only on the seed and <c>B</c>, never on the thread count or timing (identical for
+/// one and two threads). The factors live in 64-byte-aligned rows padded to the SIMD width while training.
 /// </summary>
 internal sealed unsafe class ExplicitSgd : IDisposable
 {
@@ -67,7 +70,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _userState = RowState(_users);
         _itemState = RowState(_items);
         _sequence = new int[_bins * _bins];
-        _claimed = new int[_bins * _bins];
+        _claimed = new int[_bins * ((_bins + 1) / 2)];
         _rowDone = new int[_bins];
         _columnDone = new int[_bins];
         _blockLoss = new double[_bins * _bins];
@@ -129,7 +132,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         var state = State(learningRate, lambda, nonNegative, slowOnly: epoch == 1);
         if (_workers == null)
         {
-            foreach (int block in _sequence) RunBlock(state, block);
+            for (int t = 0; t < _claimed.Length; t++) RunTask(state, t);
         }
         else
         {
@@ -144,12 +147,20 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         return sum * _scale * _scale;
     }
 
-    // Claims and runs blocks until every block of the sequence is claimed. A block is ready once its row bin and its
-    // column bin have finished every block before it in the sequence (its wave, position / bins, blocks each); a
-    // thread takes the first ready unclaimed block, so a slow thread holds back only the blocks that depend on its own.
+    // Task t of the epoch: positions 2j and 2j + 1 of wave w (t = w·TasksPerWave + j; the second is absent when it
+    // would leave the wave), two blocks of different row and column bins, updated together by one kernel call.
+    private (int Wave, int First, int Second) Task(int t)
+    {
+        int perWave = (_bins + 1) / 2, wave = t / perWave, first = wave * _bins + 2 * (t % perWave);
+        return (wave, first, first + 1 < (wave + 1) * _bins ? first + 1 : -1);
+    }
+
+    // Claims and runs tasks until every task of the epoch is claimed. A task is ready once the row bins and column
+    // bins of its blocks have finished every block before them in the sequence (their wave, Task.Wave, blocks each); a
+    // thread takes the first ready unclaimed task, so a slow thread holds back only the tasks that depend on its own.
     private void RunSequence(SgdState state)
     {
-        int bins = _bins, n = _sequence.Length;
+        int n = _claimed.Length;
         while (Volatile.Read(ref _firstOpen) < n)
         {
             int t = FindReady();
@@ -162,28 +173,45 @@ internal sealed unsafe class ExplicitSgd : IDisposable
             if (Interlocked.CompareExchange(ref _claimed[t], 1, 0) != 0) continue;
             for (int f; (f = Volatile.Read(ref _firstOpen)) < n && Volatile.Read(ref _claimed[f]) != 0;)
                 Interlocked.CompareExchange(ref _firstOpen, f + 1, f);
-            int block = _sequence[t], wave = t / bins, row = block / bins, column = block % bins;
-            RunBlock(state, block);
-            Volatile.Write(ref _rowDone[row], wave + 1);
-            Volatile.Write(ref _columnDone[column], wave + 1);
+            RunTask(state, t);
+            var (wave, first, second) = Task(t);
+            MarkDone(_sequence[first], wave);
+            if (second >= 0) MarkDone(_sequence[second], wave);
         }
     }
 
-    // The first unclaimed position of the sequence whose block is ready, or -1.
+    private void MarkDone(int block, int wave)
+    {
+        Volatile.Write(ref _rowDone[block / _bins], wave + 1);
+        Volatile.Write(ref _columnDone[block % _bins], wave + 1);
+    }
+
+    // The first unclaimed task whose blocks are ready, or -1.
     private int FindReady()
     {
-        int bins = _bins, n = _sequence.Length;
+        int n = _claimed.Length;
         for (int t = Volatile.Read(ref _firstOpen); t < n; t++)
         {
             if (Volatile.Read(ref _claimed[t]) != 0) continue;
-            int block = _sequence[t], wave = t / bins;
-            if (Volatile.Read(ref _rowDone[block / bins]) == wave && Volatile.Read(ref _columnDone[block % bins]) == wave) return t;
+            var (wave, first, second) = Task(t);
+            if (Ready(_sequence[first], wave) && (second < 0 || Ready(_sequence[second], wave))) return t;
         }
         return -1;
     }
 
-    private void RunBlock(in SgdState state, int block) =>
-        _blockLoss[block] = SgdKernel.Run(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[block], _grid.BlockStart[block + 1]);
+    private bool Ready(int block, int wave) =>
+        Volatile.Read(ref _rowDone[block / _bins]) == wave && Volatile.Read(ref _columnDone[block % _bins]) == wave;
+
+    private void RunTask(in SgdState state, int t)
+    {
+        var (_, first, second) = Task(t);
+        int a = _sequence[first], b = second < 0 ? -1 : _sequence[second];
+        int[] start = _grid.BlockStart;
+        var (lossA, lossB) = SgdKernel.Run(_kind, state, _grid.Users, _grid.Items, _grid.Labels,
+            start[a], start[a + 1], b < 0 ? 0 : start[b], b < 0 ? 0 : start[b + 1]);
+        _blockLoss[a] = lossA;
+        if (b >= 0) _blockLoss[b] = lossB;
+    }
 
     private SgdState State(float learningRate, float lambda, bool nonNegative, bool slowOnly)
     {
