@@ -61,7 +61,10 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _scale = LabelScale(data.Labels);
         _mean = mean / _scale;
         _bins = Math.Max(1, threads <= 2 ? 8 : 4 * threads);
-        _grid = new SgdBlockGrid(data, _bins, random, _scale);
+        // The team first: its helper threads start while the ratings are cut into blocks.
+        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, _bins));
+        _grid = new SgdBlockGrid(data, _bins, random, _scale, sortBlocks: false);
+        ulong seedP = (ulong)random.NextInt64(), seedQ = (ulong)random.NextInt64();
         _userCount = new int[_users];
         _itemCount = new int[_items];
         foreach (int u in data.Users) _userCount[u]++;
@@ -70,8 +73,6 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _itemRowCount = ByRow(_itemCount, _grid.ItemRow);
         (_p, _pAt) = Padded(_users);
         (_q, _qAt) = Padded(_items);
-        Initialize(_p, _pAt, _userCount, _grid.UserRow, random);
-        Initialize(_q, _qAt, _itemCount, _grid.ItemRow, random);
         _userState = RowState(_users);
         _itemState = RowState(_items);
         _sequence = new int[_bins * _bins];
@@ -79,7 +80,21 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _rowDone = new int[_bins];
         _columnDone = new int[_bins];
         _blockLoss = new double[_bins * _bins];
-        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, _bins));
+        // Sorting the blocks and drawing P and Q are independent jobs (each draw has its own generator), so the team
+        // shares them; the result does not depend on who does which.
+        int team = _workers?.Count ?? 1;
+        if (_workers == null) Prepare(0, 1, seedP, seedQ);
+        else _workers.Run(w => Prepare(w, team, seedP, seedQ));
+    }
+
+    // Worker w of `team`: sorts blocks w, w + team, …; worker 0 draws P, the last worker draws Q.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Prepare(int w, int team, ulong seedP, ulong seedQ)
+    {
+        var counts = new int[_grid.SortBufferLength];
+        for (int b = w; b < _bins * _bins; b += team) _grid.SortBlock(b, counts);
+        if (w == 0) Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP);
+        if (w == team - 1) Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ);
     }
 
     /// <summary>
@@ -245,11 +260,22 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     public double Loss(float lambda)
     {
         var state = State(0, lambda, false, false);
-        for (int b = 0; b < _bins * _bins; b++)
-            _blockLoss[b] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[b], _grid.BlockStart[b + 1]);
+        if (_workers == null) BlockLosses(state, 0, 1);
+        else
+        {
+            int team = _workers.Count;
+            _workers.Run(w => BlockLosses(state, w, team));
+        }
         double sum = 0;
         foreach (double l in _blockLoss) sum += l;
         return (sum * _scale * _scale + Regularization(lambda)) / _grid.Users.Length;
+    }
+
+    // Worker w of `team`: the squared errors' sums of blocks w, w + team, … (summed afterwards in block order).
+    private void BlockLosses(SgdState state, int w, int team)
+    {
+        for (int b = w; b < _bins * _bins; b += team)
+            _blockLoss[b] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[b], _grid.BlockStart[b + 1]);
     }
 
     /// <summary><c>λ Σ_(u,i) (‖p_u‖² + ‖q_i‖² + b_u² + b_i²)</c> over the training ratings (rating units), from per-row rating counts.</summary>
@@ -323,16 +349,24 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         return (a, offset);
     }
 
-    // LIBMF's init_model: U(0, 1)·√(1/k) per dimension for rows with ratings (drawn in original row order), zero otherwise.
+    // LIBMF's init_model: U(0, 1)·√(1/k) per dimension for rows with ratings (drawn in original row order from a
+    // SplitMix64 sequence seeded with `seed`, 24 random bits per value), zero otherwise.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Initialize(float[] a, int at, int[] counts, int[] rowOf, Random random)
+    private void Initialize(float[] a, int at, int[] counts, int[] rowOf, ulong seed)
     {
-        float scale = MathF.Sqrt(1f / _rank);
+        float scale = MathF.Sqrt(1f / _rank) / (1 << 24);
+        ulong state = seed;
         for (int x = 0; x < counts.Length; x++)
         {
             if (counts[x] == 0) continue;
             int start = at + rowOf[x] * _stride;
-            for (int d = 0; d < _rank; d++) a[start + d] = random.NextSingle() * scale;
+            for (int d = 0; d < _rank; d++)
+            {
+                ulong z = state += 0x9E3779B97F4A7C15UL;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                a[start + d] = (float)((z ^ (z >> 31)) >> 40) * scale;
+            }
         }
     }
 
