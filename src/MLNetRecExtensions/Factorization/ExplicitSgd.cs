@@ -31,6 +31,12 @@ namespace MLNetRecExtensions.Factorization;
 /// </summary>
 internal sealed unsafe class ExplicitSgd : IDisposable
 {
+    /// <summary>
+    /// Factor matrices larger than this (2 MiB, about one core's L2 cache) are trained with prefetching (see
+    /// <see cref="SgdState.Prefetch"/>); below it the rows stay in cache and prefetching only adds instructions.
+    /// </summary>
+    public const long PrefetchAboveBytes = 2L << 20;
+
     /// <summary>LIBMF's slow dimensions (<c>kALIGN</c> of its SSE build).</summary>
     public const int SlowDimensions = 4;
 
@@ -249,6 +255,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
                 LearningRate = learningRate, Lambda = lambda / _scale,
                 SlowScale = 1f / SlowDimensions, FastScale = 1f / SlowDimensions,
                 UseBiases = _useBiases, NonNegative = nonNegative, SlowOnly = slowOnly,
+                Prefetch = ((long)_users + _items) * _stride * sizeof(float) > PrefetchAboveBytes,
             };
     }
 
