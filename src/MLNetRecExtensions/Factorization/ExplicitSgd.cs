@@ -91,6 +91,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         int team = _workers?.Count ?? 1;
         if (_workers == null) Prepare(0, 1, seedP, seedQ);
         else _workers.Run(w => Prepare(w, team, seedP, seedQ));
+        _grid.ReleaseSortBuffers();
     }
 
     // Worker w of `team`: sorts blocks w, w + team, …; worker 0 draws P, the last worker draws Q.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using MLNetRecExtensions.Data;
 
@@ -62,20 +63,34 @@ internal sealed class SgdBlockGrid
         Users = users1;
         Items = items1;
         Labels = labels1;
-        _users2 = GC.AllocateUninitializedArray<int>(n);
-        _items2 = GC.AllocateUninitializedArray<int>(n);
-        _labels2 = GC.AllocateUninitializedArray<float>(n);
+        // The sort's scratch arrays come from the shared pool (a Fit would otherwise put three more arrays of the data's
+        // size on the large-object heap); ReleaseSortBuffers gives them back.
+        _users2 = ArrayPool<int>.Shared.Rent(n);
+        _items2 = ArrayPool<int>.Shared.Rent(n);
+        _labels2 = ArrayPool<float>.Shared.Rent(n);
         _userSeg = userSeg;
         _itemSeg = itemSeg;
         if (sortBlocks)
         {
             var counts = new int[Math.Max(userSeg, itemSeg) + 1];
             for (int block = 0; block < bins * bins; block++) SortBlock(block, counts);
+            ReleaseSortBuffers();
         }
     }
 
-    private readonly int[] _users2, _items2;
-    private readonly float[] _labels2;
+    private int[]? _users2, _items2;
+    private float[]? _labels2;
+
+    /// <summary>Returns the sort's scratch arrays to the pool, once every block is sorted (<see cref="SortBlock"/> then throws).</summary>
+    public void ReleaseSortBuffers()
+    {
+        if (_users2 == null) return;
+        ArrayPool<int>.Shared.Return(_users2);
+        ArrayPool<int>.Shared.Return(_items2!);
+        ArrayPool<float>.Shared.Return(_labels2!);
+        _users2 = _items2 = null;
+        _labels2 = null;
+    }
     private readonly int _userSeg, _itemSeg;
 
     /// <summary>Length of the <c>counts</c> buffer <see cref="SortBlock"/> needs.</summary>
@@ -88,17 +103,20 @@ internal sealed class SgdBlockGrid
     /// </summary>
     public void SortBlock(int block, int[] counts)
     {
+        if (_users2 == null) throw new InvalidOperationException("The sort buffers were released: sort every block before ReleaseSortBuffers.");
+        int[] users2 = _users2, items2 = _items2!;
+        float[] labels2 = _labels2!;
         int from = BlockStart[block], to = BlockStart[block + 1], bins = Bins;
         int userBase = block / bins * _userSeg, itemBase = block % bins * _itemSeg;
         if (SortedByUser)
         {
-            SortRun(Items, Users, Labels, _items2, _users2, _labels2, from, to, itemBase, counts);
-            SortRun(_users2, _items2, _labels2, Users, Items, Labels, from, to, userBase, counts);
+            SortRun(Items, Users, Labels, items2, users2, labels2, from, to, itemBase, counts);
+            SortRun(users2, items2, labels2, Users, Items, Labels, from, to, userBase, counts);
         }
         else
         {
-            SortRun(Users, Items, Labels, _users2, _items2, _labels2, from, to, userBase, counts);
-            SortRun(_items2, _users2, _labels2, Items, Users, Labels, from, to, itemBase, counts);
+            SortRun(Users, Items, Labels, users2, items2, labels2, from, to, userBase, counts);
+            SortRun(items2, users2, labels2, Items, Users, Labels, from, to, itemBase, counts);
         }
     }
 
