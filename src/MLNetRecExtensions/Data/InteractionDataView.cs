@@ -43,22 +43,7 @@ internal sealed class InteractionDataView : IDataView
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [new Cursor(this, columnsNeeded)];
 
-    private static DataViewSchema.Annotations? KeyValues(string[]? ids)
-    {
-        if (ids == null) return null;
-        var values = new ReadOnlyMemory<char>[ids.Length];
-        for (int k = 0; k < ids.Length; k++) values[k] = ids[k].AsMemory();
-        var annotations = new DataViewSchema.Annotations.Builder();
-        annotations.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, values.Length),
-            (ref VBuffer<ReadOnlyMemory<char>> v) =>
-            {
-                // Copied into the caller's buffer, which it may reuse and write into.
-                var editor = VBufferEditor.Create(ref v, values.Length);
-                values.CopyTo(editor.Values);
-                v = editor.Commit();
-            });
-        return annotations.ToAnnotations();
-    }
+    private static DataViewSchema.Annotations? KeyValues(string[]? ids) => ids == null ? null : TextAnnotations.Create(ids, isSlotNames: false);
 
     private sealed class Cursor : DataViewRowCursor
     {
