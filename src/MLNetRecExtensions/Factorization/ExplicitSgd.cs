@@ -275,7 +275,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         }
         double sum = 0;
         foreach (double l in _blockLoss) sum += l;
-        return (sum * _scale * _scale + Regularization(lambda)) / _grid.Users.Length;
+        return (sum * _scale * _scale + Regularization(lambda)) / _grid.BlockStart[^1];
     }
 
     // Worker w of `team`: the squared errors' sums of blocks w, w + team, … (summed afterwards in block order).
@@ -337,7 +337,11 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         }
     }
 
-    public void Dispose() => _workers?.Dispose();
+    public void Dispose()
+    {
+        _workers?.Dispose();
+        _grid.Release();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] ByRow(int[] counts, int[] rowOf)

@@ -48,9 +48,10 @@ internal sealed class SgdBlockGrid
         for (int b = 0; b < bins * bins; b++) start[b + 1] += start[b];
         BlockStart = start;
         var next = (int[])start.Clone();
-        var users1 = GC.AllocateUninitializedArray<int>(n);
-        var items1 = GC.AllocateUninitializedArray<int>(n);
-        var labels1 = GC.AllocateUninitializedArray<float>(n);
+        // From the shared pool too (Release gives them back): arrays fresh from the OS cost a page fault per 4 KiB.
+        var users1 = ArrayPool<int>.Shared.Rent(n);
+        var items1 = ArrayPool<int>.Shared.Rent(n);
+        var labels1 = ArrayPool<float>.Shared.Rent(n);
         float inverseScale = 1f / labelScale;
         for (int r = 0; r < n; r++)
         {
@@ -80,6 +81,21 @@ internal sealed class SgdBlockGrid
 
     private int[]? _users2, _items2;
     private float[]? _labels2;
+
+    /// <summary>
+    /// Returns the rating arrays (<see cref="Users"/>, <see cref="Items"/>, <see cref="Labels"/>, which may be longer
+    /// than the rating count: positions from <c>BlockStart[^1]</c> on are unused) to the shared pool, and empties them.
+    /// </summary>
+    public void Release()
+    {
+        ReleaseSortBuffers();
+        if (Users.Length == 0) return;
+        ArrayPool<int>.Shared.Return(Users);
+        ArrayPool<int>.Shared.Return(Items);
+        ArrayPool<float>.Shared.Return(Labels);
+        Users = Items = [];
+        Labels = [];
+    }
 
     /// <summary>Returns the sort's scratch arrays to the pool, once every block is sorted (<see cref="SortBlock"/> then throws).</summary>
     public void ReleaseSortBuffers()
@@ -142,12 +158,12 @@ internal sealed class SgdBlockGrid
     public int Bins { get; }
     /// <summary>Ratings of block <c>b</c> are at <c>[BlockStart[b], BlockStart[b + 1])</c>; length <c>bins² + 1</c>.</summary>
     public int[] BlockStart { get; }
-    /// <summary>Factor row (renumbered user) per stored rating.</summary>
-    public int[] Users { get; }
+    /// <summary>Factor row (renumbered user) per stored rating (pooled arrays: they may run past <c>BlockStart[^1]</c>).</summary>
+    public int[] Users { get; private set; }
     /// <summary>Factor row (renumbered item) per stored rating.</summary>
-    public int[] Items { get; }
+    public int[] Items { get; private set; }
     /// <summary>Rating per stored rating, divided by the label scale.</summary>
-    public float[] Labels { get; }
+    public float[] Labels { get; private set; }
     /// <summary>Factor row of each 0-based user.</summary>
     public int[] UserRow { get; }
     /// <summary>Factor row of each 0-based item.</summary>
