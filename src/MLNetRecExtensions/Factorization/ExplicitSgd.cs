@@ -11,7 +11,7 @@ namespace MLNetRecExtensions.Factorization;
 /// <item>Ratings are divided by their standard deviation <c>s</c> (1 when below 1e-3) and λ by <c>s</c> while training (the objective is
 /// unchanged: the factors are multiplied by <c>√s</c> and the biases by <c>s</c> at the end).</item>
 /// <item>Initial factors <c>U(0, 1)·√(1/k)</c> (in the scaled units) for every user and item with a rating, zero for
-/// the others; biases 0.</item>
+/// the others (P and Q each from a SplitMix64 sequence seeded from the run's <see cref="Random"/>); biases 0.</item>
 /// <item>Per-row AdaGrad (see <see cref="SgdKernel"/>) with LIBMF's split of each row into its first 4 ("slow")
 /// dimensions and the rest, each with its own sum; both sums grow by <c>Σ g²/4</c> (LIBMF divides the fast dimensions'
 /// sum by 4 too, so their step shrinks faster at larger k); the first iteration updates only the slow dimensions and

@@ -42,8 +42,9 @@ internal unsafe struct SgdState
 /// <c>g_p = λp − e·q</c>, <c>g_q = λq − e·p</c> (from the old values); for the slow dimensions
 /// <c>p −= η/√G_u,slow · g_p</c> then <c>G_u,slow += c_slow·Σ_slow g_p²</c>, for the others the same with
 /// <c>G_u,fast</c> and <c>c_fast</c> (likewise for q; each bias has its own sum and <c>g_b = λb − e</c>,
-/// <c>G_b += g_b²</c>). One generic loop serves every vector width; <see cref="Run"/> returns <c>Σ e²</c> (before the
-/// updates).
+/// <c>G_b += g_b²</c>). One generic loop serves every vector width, plus a specialised update for rows of exactly 8
+/// floats with 4 slow dimensions (ranks 5 to 8 at width 8, equal within rounding); <see cref="Run"/> updates two
+/// row-disjoint runs alternately and returns each one's <c>Σ e²</c> (before the updates).
 /// </summary>
 internal static unsafe class SgdKernel
 {
