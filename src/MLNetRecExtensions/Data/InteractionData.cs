@@ -92,34 +92,12 @@ public sealed class InteractionData
     /// with key-value annotations when the original ids are known), <see cref="InteractionColumns.Label"/> and,
     /// when present, <see cref="InteractionColumns.Timestamp"/>.
     /// </summary>
+    /// <remarks>The view reads this object's arrays in place (see <see cref="InteractionDataView"/>): rows in stored order,
+    /// no shuffling, a few nanoseconds per row.</remarks>
     public IDataView ToDataView(MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        var rows = new InteractionRow[Count];
-        for (int r = 0; r < rows.Length; r++)
-            rows[r] = new InteractionRow
-            {
-                // LoadFromEnumerable stores a key property's value v as key v + 1, so rows carry 0-based indices.
-                UserId = (uint)Users[r],
-                ItemId = (uint)Items[r],
-                Label = Labels[r],
-                Timestamp = Timestamps?[r] ?? 0,
-            };
-        var schema = SchemaDefinition.Create(typeof(InteractionRow));
-        SetKeyColumn(schema[InteractionColumns.User], UserCount, UserIds);
-        SetKeyColumn(schema[InteractionColumns.Item], ItemCount, ItemIds);
-        var view = mlContext.Data.LoadFromEnumerable(rows, schema);
-        return Timestamps == null ? mlContext.Transforms.DropColumns(InteractionColumns.Timestamp).Fit(view).Transform(view) : view;
-    }
-
-    private static void SetKeyColumn(SchemaDefinition.Column column, int count, string[]? ids)
-    {
-        column.ColumnType = new KeyDataViewType(typeof(uint), count);
-        if (ids == null) return;
-        var values = new ReadOnlyMemory<char>[ids.Length];
-        for (int k = 0; k < ids.Length; k++) values[k] = ids[k].AsMemory();
-        column.AddAnnotation("KeyValues", new VBuffer<ReadOnlyMemory<char>>(values.Length, values),
-            new VectorDataViewType(TextDataViewType.Instance, values.Length));
+        return new InteractionDataView(this);
     }
 
     /// <summary>
@@ -142,25 +120,35 @@ public sealed class InteractionData
         int userCount = (int)((KeyDataViewType)userCol.Type).Count;
         int itemCount = (int)((KeyDataViewType)itemCol.Type).Count;
         int capacity = (int)Math.Clamp(data.GetRowCount() ?? 1024, 16, Array.MaxLength);
-        var users = new List<int>(capacity);
-        var items = new List<int>(capacity);
-        var labels = new List<float>(capacity);
-        var times = timeCol == null ? null : new List<double>(capacity);
+        // Arrays of the announced row count, filled in place (grown by doubling if the count was a guess and trimmed at
+        // the end): no list and no copy when the view knows its row count.
+        var users = new int[capacity];
+        var items = new int[capacity];
+        var labels = new float[capacity];
+        var times = timeCol == null ? null : new double[capacity];
         var active = new List<DataViewSchema.Column> { userCol, itemCol };
         if (labelCol is { } lc) active.Add(lc);
         if (timeCol is { } tc) active.Add(tc);
+        int count;
         using (var cursor = data.GetRowCursor(active))
-            ReadRows(cursor, userCol, itemCol, labelCol, timeCol, users, items, labels, times);
-        if (users.Count == 0) throw new InvalidDataException($"The data has no rows: columns '{userColumn}' and '{itemColumn}' are empty.");
-        return new InteractionData(userCount, itemCount, users.ToArray(), items.ToArray(), labels.ToArray(), times?.ToArray(),
+            count = ReadRows(cursor, userCol, itemCol, labelCol, timeCol, ref users, ref items, ref labels, ref times);
+        if (count == 0) throw new InvalidDataException($"The data has no rows: columns '{userColumn}' and '{itemColumn}' are empty.");
+        if (count != users.Length)
+        {
+            Array.Resize(ref users, count);
+            Array.Resize(ref items, count);
+            Array.Resize(ref labels, count);
+            if (times != null) Array.Resize(ref times, count);
+        }
+        return new InteractionData(userCount, itemCount, users, items, labels, times,
             SchemaChecks.TryGetKeyValues(userCol), SchemaChecks.TryGetKeyValues(itemCol));
     }
 
     // The cursor loop of FromDataView, fully optimised at once (it runs once per Fit, so tiered compilation would leave
     // it unoptimised); a Single label is read without the numeric-conversion wrapper.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadRows(DataViewRowCursor cursor, DataViewSchema.Column userCol, DataViewSchema.Column itemCol,
-        DataViewSchema.Column? labelCol, DataViewSchema.Column? timeCol, List<int> users, List<int> items, List<float> labels, List<double>? times)
+    private static int ReadRows(DataViewRowCursor cursor, DataViewSchema.Column userCol, DataViewSchema.Column itemCol,
+        DataViewSchema.Column? labelCol, DataViewSchema.Column? timeCol, ref int[] users, ref int[] items, ref float[] labels, ref double[]? times)
     {
         var getUser = cursor.GetGetter<uint>(userCol);
         var getItem = cursor.GetGetter<uint>(itemCol);
@@ -169,15 +157,24 @@ public sealed class InteractionData
         var getTime = timeCol is { } t ? SchemaChecks.NumericGetter(cursor, t) : null;
         uint u = 0, i = 0;
         float single = 0;
-        long row = 0;
+        int row = 0;
         while (cursor.MoveNext())
         {
+            if (row == users.Length)
+            {
+                int grown = (int)Math.Min(Array.MaxLength, 2L * users.Length);
+                if (grown == row) throw new InvalidDataException($"The data has more than {row} rows, the most an array holds.");
+                Array.Resize(ref users, grown);
+                Array.Resize(ref items, grown);
+                Array.Resize(ref labels, grown);
+                if (times != null) Array.Resize(ref times, grown);
+            }
             getUser(ref u);
             getItem(ref i);
             if (u == 0) throw new InvalidDataException($"Row {row}: column '{userCol.Name}' holds a missing key (0); map unknown users before training or filter them out.");
             if (i == 0) throw new InvalidDataException($"Row {row}: column '{itemCol.Name}' holds a missing key (0); map unknown items before training or filter them out.");
-            users.Add((int)u - 1);
-            items.Add((int)i - 1);
+            users[row] = (int)u - 1;
+            items[row] = (int)i - 1;
             float label = 1f;
             if (getSingle != null)
             {
@@ -186,17 +183,10 @@ public sealed class InteractionData
             }
             else if (getLabel != null) label = (float)getLabel();
             if (!float.IsFinite(label)) throw new InvalidDataException($"Row {row}: column '{labelCol!.Value.Name}' holds {label}; labels must be finite.");
-            labels.Add(label);
-            if (getTime != null) times!.Add(getTime());
+            labels[row] = label;
+            if (getTime != null) times![row] = getTime();
             row++;
         }
-    }
-
-    private sealed class InteractionRow
-    {
-        [ColumnName(InteractionColumns.User)] public uint UserId { get; set; }
-        [ColumnName(InteractionColumns.Item)] public uint ItemId { get; set; }
-        [ColumnName(InteractionColumns.Label)] public float Label { get; set; }
-        [ColumnName(InteractionColumns.Timestamp)] public double Timestamp { get; set; }
+        return row;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MLNetRecExtensions.Data;
 
@@ -10,7 +11,7 @@ namespace MLNetRecExtensions.Factorization;
 /// <item>Ratings are divided by their standard deviation <c>s</c> (1 when below 1e-3) and λ by <c>s</c> while training (the objective is
 /// unchanged: the factors are multiplied by <c>√s</c> and the biases by <c>s</c> at the end).</item>
 /// <item>Initial factors <c>U(0, 1)·√(1/k)</c> (in the scaled units) for every user and item with a rating, zero for
-/// the others; biases 0.</item>
+/// the others (P and Q each from a SplitMix64 sequence seeded from the run's <see cref="Random"/>); biases 0.</item>
 /// <item>Per-row AdaGrad (see <see cref="SgdKernel"/>) with LIBMF's split of each row into its first 4 ("slow")
 /// dimensions and the rest, each with its own sum; both sums grow by <c>Σ g²/4</c> (LIBMF divides the fast dimensions'
 /// sum by 4 too, so their step shrinks faster at larger k); the first iteration updates only the slow dimensions and
@@ -19,14 +20,23 @@ namespace MLNetRecExtensions.Factorization;
 /// <c>B = 8</c> up to two threads, <c>4·threads</c> beyond).</item>
 /// </list>
 /// An epoch visits the <c>B</c> block diagonals (block <c>(r, (r + d) mod B)</c> for every row bin <c>r</c>) in a
-/// seeded random order. Each block of the sequence runs once the blocks before it in its row bin and in its column bin
-/// have finished (a thread takes the next block of the sequence and waits only for those two), so threads flow from one
-/// diagonal into the next without a barrier, and every user and item row sees its updates in sequence order: the
-/// result depends only on the seed and <c>B</c>, never on the thread count or timing (identical for one and two
-/// threads). The factors live in 64-byte-aligned rows padded to the SIMD width while training.
+/// seeded random order. The blocks of a diagonal are taken in pairs (positions 2j and 2j + 1), and one kernel call
+/// updates both pair members alternately, rating by rating: they share no user or item row, so this equals updating one
+/// and then the other, while the core overlaps the two dependency chains (one rating's update waits for the previous
+/// rating's row writes; alone the kernel is latency-bound). Each pair runs once the blocks before its blocks in their
+/// row and column bins have finished (a thread takes the next ready pair of the sequence and waits only for those), so
+/// threads flow from one diagonal into the next without a barrier, and every user and item row sees its updates in
+/// sequence order: the result depends only on the seed and <c>B</c>, never on the thread count or timing (identical for
+/// one and two threads). The factors live in 64-byte-aligned rows padded to the SIMD width while training.
 /// </summary>
 internal sealed unsafe class ExplicitSgd : IDisposable
 {
+    /// <summary>
+    /// Factor matrices larger than this (2 MiB, about one core's L2 cache) are trained with prefetching (see
+    /// <see cref="SgdState.Prefetch"/>); below it the rows stay in cache and prefetching only adds instructions.
+    /// </summary>
+    public const long PrefetchAboveBytes = 2L << 20;
+
     /// <summary>LIBMF's slow dimensions (<c>kALIGN</c> of its SSE build).</summary>
     public const int SlowDimensions = 4;
 
@@ -37,12 +47,14 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     private readonly int _pAt, _qAt;
     private readonly int[] _userCount, _itemCount, _sequence, _rowDone, _columnDone;
     private readonly double[] _blockLoss;
+    private readonly float[] _userRowCount, _itemRowCount; // ratings per factor row
     private readonly SgdWorkers? _workers;
     private readonly float _mean, _scale;
     private readonly bool _useBiases;
     private readonly int[] _claimed;
     private int _firstOpen;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ExplicitSgd(InteractionData data, int rank, float mean, bool useBiases, int threads, Random random)
     {
         _rank = rank;
@@ -55,23 +67,40 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _scale = LabelScale(data.Labels);
         _mean = mean / _scale;
         _bins = Math.Max(1, threads <= 2 ? 8 : 4 * threads);
-        _grid = new SgdBlockGrid(data, _bins, random, _scale);
+        // The team first: its helper threads start while the ratings are cut into blocks.
+        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, _bins));
+        _grid = new SgdBlockGrid(data, _bins, random, _scale, sortBlocks: false);
+        ulong seedP = (ulong)random.NextInt64(), seedQ = (ulong)random.NextInt64();
         _userCount = new int[_users];
         _itemCount = new int[_items];
         foreach (int u in data.Users) _userCount[u]++;
         foreach (int i in data.Items) _itemCount[i]++;
+        _userRowCount = ByRow(_userCount, _grid.UserRow);
+        _itemRowCount = ByRow(_itemCount, _grid.ItemRow);
         (_p, _pAt) = Padded(_users);
         (_q, _qAt) = Padded(_items);
-        Initialize(_p, _pAt, _userCount, _grid.UserRow, random);
-        Initialize(_q, _qAt, _itemCount, _grid.ItemRow, random);
         _userState = RowState(_users);
         _itemState = RowState(_items);
         _sequence = new int[_bins * _bins];
-        _claimed = new int[_bins * _bins];
+        _claimed = new int[_bins * ((_bins + 1) / 2)];
         _rowDone = new int[_bins];
         _columnDone = new int[_bins];
         _blockLoss = new double[_bins * _bins];
-        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, _bins));
+        // Sorting the blocks and drawing P and Q (each draw has its own generator) are done here by the caller alone:
+        // a helper thread just started is often not running yet, and waiting for it costs more than this work (on the
+        // busy 2-core bench machine, 3 ms against under 1 ms at k 64).
+        Prepare(0, 1, seedP, seedQ);
+        _grid.ReleaseSortBuffers();
+    }
+
+    // Worker w of `team`: sorts blocks w, w + team, …; worker 0 draws P, the last worker draws Q.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Prepare(int w, int team, ulong seedP, ulong seedQ)
+    {
+        var counts = new int[_grid.SortBufferLength];
+        for (int b = w; b < _bins * _bins; b += team) _grid.SortBlock(b, counts);
+        if (w == 0) Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP);
+        if (w == team - 1) Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ);
     }
 
     /// <summary>
@@ -100,6 +129,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         return SgdKernelKind.Scalar;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float LabelScale(float[] labels)
     {
         double sum = 0, sum2 = 0;
@@ -118,6 +148,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     /// squared errors of the ratings as each was met, before its update (LIBMF's training loss), in rating units. The
     /// sum is taken in block order, so it is deterministic too.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Epoch(int epoch, float learningRate, float lambda, bool nonNegative, Random random)
     {
         int bins = _bins;
@@ -129,7 +160,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         var state = State(learningRate, lambda, nonNegative, slowOnly: epoch == 1);
         if (_workers == null)
         {
-            foreach (int block in _sequence) RunBlock(state, block);
+            for (int t = 0; t < _claimed.Length; t++) RunTask(state, t);
         }
         else
         {
@@ -144,12 +175,21 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         return sum * _scale * _scale;
     }
 
-    // Claims and runs blocks until every block of the sequence is claimed. A block is ready once its row bin and its
-    // column bin have finished every block before it in the sequence (its wave, position / bins, blocks each); a
-    // thread takes the first ready unclaimed block, so a slow thread holds back only the blocks that depend on its own.
+    // Task t of the epoch: positions 2j and 2j + 1 of wave w (t = w·TasksPerWave + j; the second is absent when it
+    // would leave the wave), two blocks of different row and column bins, updated together by one kernel call.
+    private (int Wave, int First, int Second) Task(int t)
+    {
+        int perWave = (_bins + 1) / 2, wave = t / perWave, first = wave * _bins + 2 * (t % perWave);
+        return (wave, first, first + 1 < (wave + 1) * _bins ? first + 1 : -1);
+    }
+
+    // Claims and runs tasks until every task of the epoch is claimed. A task is ready once the row bins and column
+    // bins of its blocks have finished every block before them in the sequence (their wave, Task.Wave, blocks each); a
+    // thread takes the first ready unclaimed task, so a slow thread holds back only the tasks that depend on its own.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunSequence(SgdState state)
     {
-        int bins = _bins, n = _sequence.Length;
+        int n = _claimed.Length;
         while (Volatile.Read(ref _firstOpen) < n)
         {
             int t = FindReady();
@@ -162,28 +202,47 @@ internal sealed unsafe class ExplicitSgd : IDisposable
             if (Interlocked.CompareExchange(ref _claimed[t], 1, 0) != 0) continue;
             for (int f; (f = Volatile.Read(ref _firstOpen)) < n && Volatile.Read(ref _claimed[f]) != 0;)
                 Interlocked.CompareExchange(ref _firstOpen, f + 1, f);
-            int block = _sequence[t], wave = t / bins, row = block / bins, column = block % bins;
-            RunBlock(state, block);
-            Volatile.Write(ref _rowDone[row], wave + 1);
-            Volatile.Write(ref _columnDone[column], wave + 1);
+            RunTask(state, t);
+            var (wave, first, second) = Task(t);
+            MarkDone(_sequence[first], wave);
+            if (second >= 0) MarkDone(_sequence[second], wave);
         }
     }
 
-    // The first unclaimed position of the sequence whose block is ready, or -1.
+    private void MarkDone(int block, int wave)
+    {
+        Volatile.Write(ref _rowDone[block / _bins], wave + 1);
+        Volatile.Write(ref _columnDone[block % _bins], wave + 1);
+    }
+
+    // The first unclaimed task whose blocks are ready, or -1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int FindReady()
     {
-        int bins = _bins, n = _sequence.Length;
+        int n = _claimed.Length;
         for (int t = Volatile.Read(ref _firstOpen); t < n; t++)
         {
             if (Volatile.Read(ref _claimed[t]) != 0) continue;
-            int block = _sequence[t], wave = t / bins;
-            if (Volatile.Read(ref _rowDone[block / bins]) == wave && Volatile.Read(ref _columnDone[block % bins]) == wave) return t;
+            var (wave, first, second) = Task(t);
+            if (Ready(_sequence[first], wave) && (second < 0 || Ready(_sequence[second], wave))) return t;
         }
         return -1;
     }
 
-    private void RunBlock(in SgdState state, int block) =>
-        _blockLoss[block] = SgdKernel.Run(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[block], _grid.BlockStart[block + 1]);
+    private bool Ready(int block, int wave) =>
+        Volatile.Read(ref _rowDone[block / _bins]) == wave && Volatile.Read(ref _columnDone[block % _bins]) == wave;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunTask(in SgdState state, int t)
+    {
+        var (_, first, second) = Task(t);
+        int a = _sequence[first], b = second < 0 ? -1 : _sequence[second];
+        int[] start = _grid.BlockStart;
+        var (lossA, lossB) = SgdKernel.Run(_kind, state, _grid.Users, _grid.Items, _grid.Labels,
+            start[a], start[a + 1], b < 0 ? 0 : start[b], b < 0 ? 0 : start[b + 1]);
+        _blockLoss[a] = lossA;
+        if (b >= 0) _blockLoss[b] = lossB;
+    }
 
     private SgdState State(float learningRate, float lambda, bool nonNegative, bool slowOnly)
     {
@@ -196,6 +255,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
                 LearningRate = learningRate, Lambda = lambda / _scale,
                 SlowScale = 1f / SlowDimensions, FastScale = 1f / SlowDimensions,
                 UseBiases = _useBiases, NonNegative = nonNegative, SlowOnly = slowOnly,
+                Prefetch = ((long)_users + _items) * _stride * sizeof(float) > PrefetchAboveBytes,
             };
     }
 
@@ -203,37 +263,58 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     /// The objective (see <see cref="ExplicitFactors"/>) of the current factors divided by the number of ratings, in
     /// rating units: the loss before training when called before the first epoch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Loss(float lambda)
     {
         var state = State(0, lambda, false, false);
-        for (int b = 0; b < _bins * _bins; b++)
-            _blockLoss[b] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[b], _grid.BlockStart[b + 1]);
+        if (_workers == null) BlockLosses(state, 0, 1);
+        else
+        {
+            int team = _workers.Count;
+            _workers.Run(w => BlockLosses(state, w, team));
+        }
         double sum = 0;
         foreach (double l in _blockLoss) sum += l;
-        return (sum * _scale * _scale + Regularization(lambda)) / _grid.Users.Length;
+        return (sum * _scale * _scale + Regularization(lambda)) / _grid.BlockStart[^1];
+    }
+
+    // Worker w of `team`: the squared errors' sums of blocks w, w + team, … (summed afterwards in block order).
+    private void BlockLosses(SgdState state, int w, int team)
+    {
+        for (int b = w; b < _bins * _bins; b += team)
+            _blockLoss[b] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[b], _grid.BlockStart[b + 1]);
     }
 
     /// <summary><c>λ Σ_(u,i) (‖p_u‖² + ‖q_i‖² + b_u² + b_i²)</c> over the training ratings (rating units), from per-row rating counts.</summary>
     public double Regularization(float lambda)
     {
-        double s = _scale, reg = 0;
-        for (int u = 0; u < _users; u++)
-        {
-            int row = _grid.UserRow[u];
-            reg += _userCount[u] * (s * SquaredNorm(_p, _pAt + row * _stride) + s * s * _userState[4 * row + 2] * _userState[4 * row + 2]);
-        }
-        for (int i = 0; i < _items; i++)
-        {
-            int row = _grid.ItemRow[i];
-            reg += _itemCount[i] * (s * SquaredNorm(_q, _qAt + row * _stride) + s * s * _itemState[4 * row + 2] * _itemState[4 * row + 2]);
-        }
-        return lambda * reg;
+        fixed (float* p = _p, q = _q, us = _userState, its = _itemState)
+            return lambda * (WeightedNorms(p + _pAt, us, _userRowCount, _stride, _scale) + WeightedNorms(q + _qAt, its, _itemRowCount, _stride, _scale));
     }
 
-    private double SquaredNorm(float[] a, int at)
+    // Σ_row count·(s‖row‖² + s²·bias²) over rows `stride` floats apart (zero padding adds nothing), each ‖row‖² summed
+    // in float, 8 lanes at a time, the total in double.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double WeightedNorms(float* rows, float* state, float[] counts, int stride, double s)
     {
-        var row = new ReadOnlySpan<float>(a, at, _rank);
-        return System.Numerics.Tensors.TensorPrimitives.Dot(row, row);
+        double total = 0;
+        for (int r = 0; r < counts.Length; r++)
+        {
+            if (counts[r] == 0) continue;
+            float* row = rows + (nint)r * stride;
+            var acc = Vector256<float>.Zero;
+            int d = 0;
+            for (; d + 8 <= stride; d += 8)
+            {
+                var v = Vector256.Load(row + d);
+                acc = Vector256.FusedMultiplyAdd(v, v, acc);
+            }
+            float norm = Vector256.Sum(acc);
+            for (; d < stride; d++) norm += row[d] * row[d];
+            float bias = state[4 * r + 2];
+            total += counts[r] * (s * norm + s * s * bias * bias);
+        }
+        return total;
     }
 
     /// <summary>Writes the current factors and biases into <paramref name="factors"/> (rating units, original row order).</summary>
@@ -244,6 +325,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         Copy(_q, _qAt, _grid.ItemRow, factors.Q, _itemState, factors.Bi, root);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Copy(float[] source, int at, int[] rowOf, float[] target, float[] rowState, float[] biases, float root)
     {
         for (int x = 0; x < rowOf.Length; x++)
@@ -255,7 +337,19 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         }
     }
 
-    public void Dispose() => _workers?.Dispose();
+    public void Dispose()
+    {
+        _workers?.Dispose();
+        _grid.Release();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float[] ByRow(int[] counts, int[] rowOf)
+    {
+        var byRow = new float[counts.Length];
+        for (int x = 0; x < counts.Length; x++) byRow[rowOf[x]] = counts[x];
+        return byRow;
+    }
 
     // A pinned array holding `rows` rows of `_stride` floats starting at a 64-byte boundary (offset returned), zero.
     private (float[] Array, int Offset) Padded(int rows)
@@ -266,19 +360,29 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         return (a, offset);
     }
 
-    // LIBMF's init_model: U(0, 1)·√(1/k) per dimension for rows with ratings (drawn in original row order), zero otherwise.
-    private void Initialize(float[] a, int at, int[] counts, int[] rowOf, Random random)
+    // LIBMF's init_model: U(0, 1)·√(1/k) per dimension for rows with ratings (drawn in original row order from a
+    // SplitMix64 sequence seeded with `seed`, 24 random bits per value), zero otherwise.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Initialize(float[] a, int at, int[] counts, int[] rowOf, ulong seed)
     {
-        float scale = MathF.Sqrt(1f / _rank);
+        float scale = MathF.Sqrt(1f / _rank) / (1 << 24);
+        ulong state = seed;
         for (int x = 0; x < counts.Length; x++)
         {
             if (counts[x] == 0) continue;
             int start = at + rowOf[x] * _stride;
-            for (int d = 0; d < _rank; d++) a[start + d] = random.NextSingle() * scale;
+            for (int d = 0; d < _rank; d++)
+            {
+                ulong z = state += 0x9E3779B97F4A7C15UL;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                a[start + d] = (float)((z ^ (z >> 31)) >> 40) * scale;
+            }
         }
     }
 
     // Four floats per row: AdaGrad sums 1 (slow) and 1 (fast), bias 0, bias AdaGrad sum 1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] RowState(int rows)
     {
         var a = GC.AllocateArray<float>(4 * rows, pinned: true);

@@ -43,8 +43,9 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
     // Version 2 appends the training objective (FactorizationSettings) to the version-1 payload; version 1 still loads.
     private const int CurrentStateVersion = 2;
 
-    private readonly float[][] _userRows;
-    private readonly float[][] _itemRows;
+    // The extended rows of the scoring chain (see remarks), built on first use: a Fit that is only scored through the
+    // factors or top-K never needs them.
+    private readonly Lazy<(float[][] Users, float[][] Items)> _rows;
 
     internal MatrixFactorizationModel(MLContext mlContext, MatrixFactorizationKind kind, string userColumnName, string itemColumnName,
         int userCount, int itemCount, int rank, float[] userFactors, float[] itemFactors,
@@ -70,11 +71,11 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
         {
             ItemPopularity = itemPopularity ?? new float[itemCount];
         }
-        (_userRows, _itemRows) = BuildRows();
+        _rows = new Lazy<(float[][], float[][])>(BuildRows, LazyThreadSafetyMode.ExecutionAndPublication);
         // Built on first use (Transform, schema, save): fitting ML.NET's ValueMapping tables costs more than a small
         // SGD run, and Score / top-K never need them.
         _scoringChain = new Lazy<ITransformer>(
-            () => DotProductScoring.Build(mlContext, SchemaSource(mlContext), UserColumnName, ItemColumnName, _userRows, _itemRows),
+            () => DotProductScoring.Build(mlContext, SchemaSource(mlContext), UserColumnName, ItemColumnName, _rows.Value.Users, _rows.Value.Items),
             LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -125,7 +126,7 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
     public void ExportToOnnx(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(Onnx.OnnxBlocks.LookupDot("matrix_factorization", "UserKey", "ItemKey", _userRows, _itemRows));
+        stream.Write(Onnx.OnnxBlocks.LookupDot("matrix_factorization", "UserKey", "ItemKey", _rows.Value.Users, _rows.Value.Items));
     }
 
     /// <summary>
@@ -140,7 +141,7 @@ public sealed partial class MatrixFactorizationModel : ChainDelegatingTransforme
         if (itemIndex < -1 || itemIndex >= ItemCount)
             throw new ArgumentOutOfRangeException(nameof(itemIndex), itemIndex, $"Item index must be in [-1, {ItemCount}); -1 means unknown.");
         // The same kernel as the MLNetRec.Dot.v1 mapping on the same rows, so the result is bit-identical.
-        return TensorPrimitives.Dot<float>(_userRows[userIndex + 1], _itemRows[itemIndex + 1]);
+        return TensorPrimitives.Dot<float>(_rows.Value.Users[userIndex + 1], _rows.Value.Items[itemIndex + 1]);
     }
 
     /// <inheritdoc />

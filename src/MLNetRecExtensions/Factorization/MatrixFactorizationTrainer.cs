@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using MLNetRecExtensions.Data;
 using MLNetRecExtensions.Persistence;
@@ -148,6 +149,7 @@ public sealed class MatrixFactorizationTrainer : IEstimator<MatrixFactorizationM
             : FitExplicit(data, valid, threads, monitor);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per Fit: optimise at once, not after tiering
     private MatrixFactorizationModel FitExplicit(InteractionData data, InteractionData? valid, int threads, TrainingMonitor monitor)
     {
         var o = _options;

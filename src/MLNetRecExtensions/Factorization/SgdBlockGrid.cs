@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using MLNetRecExtensions.Data;
 
@@ -20,8 +21,9 @@ internal sealed class SgdBlockGrid
     /// <param name="bins">Row (and column) bins, ≥ 1.</param>
     /// <param name="random">Draws the two renumberings (users first, then items).</param>
     /// <param name="labelScale">Every stored label is the rating divided by this.</param>
+    /// <param name="sortBlocks">Sort every block now (else the caller calls <see cref="SortBlock"/> for each block before use).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per Fit: optimise at once, not after tiering
-    public SgdBlockGrid(InteractionData data, int bins, Random random, float labelScale = 1f)
+    public SgdBlockGrid(InteractionData data, int bins, Random random, float labelScale = 1f, bool sortBlocks = true)
     {
         Bins = bins;
         int users = data.UserCount, items = data.ItemCount, n = data.Count;
@@ -29,48 +31,126 @@ internal sealed class SgdBlockGrid
         ItemRow = Permutation(items, random);
         int userSeg = (users + bins - 1) / bins, itemSeg = (items + bins - 1) / bins;
         SortedByUser = users > items;
-        int seg = SortedByUser ? userSeg : itemSeg;
-        int minorCount = SortedByUser ? items : users;
 
-        // Pass 1: counting sort by the minor side's row (the tie-breaker), so that pass 2, stable, leaves each
-        // (block, major row) run in minor-row order.
-        var minorStart = new int[minorCount + 1];
-        var minor = new int[n];
-        var major = new int[n];
-        for (int r = 0; r < n; r++)
-        {
-            int ur = UserRow[data.Users[r]], ir = ItemRow[data.Items[r]];
-            minor[r] = SortedByUser ? ir : ur;
-            major[r] = SortedByUser ? ur : ir;
-            minorStart[minor[r] + 1]++;
-        }
-        for (int k = 0; k < minorCount; k++) minorStart[k + 1] += minorStart[k];
-        var byMinor = new int[n];
-        for (int r = 0; r < n; r++) byMinor[minorStart[minor[r]]++] = r;
-
-        // Pass 2: counting sort by key = block·seg + (major row within its bin).
-        var keyStart = new int[bins * bins * seg + 1];
-        var key = new int[n];
-        for (int r = 0; r < n; r++)
-        {
-            int ur = SortedByUser ? major[r] : minor[r], ir = SortedByUser ? minor[r] : major[r];
-            int block = ur / userSeg * bins + ir / itemSeg;
-            key[r] = block * seg + major[r] % seg;
-            keyStart[key[r] + 1]++;
-        }
-        for (int k = 0; k < keyStart.Length - 1; k++) keyStart[k + 1] += keyStart[k];
-        BlockStart = new int[bins * bins + 1];
-        for (int b = 0; b <= bins * bins; b++) BlockStart[b] = keyStart[b * seg];
-        Users = new int[n];
-        Items = new int[n];
-        Labels = new float[n];
+        // Three stable counting sorts: the ratings go to their blocks (bins² buckets), then inside each block (small
+        // enough to stay in cache) by the minor row and then by the major row, which leaves each block sorted by
+        // (major, minor) with equal pairs in input order. No division per rating: per user and per item the block
+        // row / column comes from a table.
+        int[] userRow = UserRow, itemRow = ItemRow;
+        int[] dataUsers = data.Users, dataItems = data.Items;
+        float[] dataLabels = data.Labels;
+        var userBlock = new int[users];
+        for (int u = 0; u < users; u++) userBlock[u] = userRow[u] / userSeg * bins;
+        var itemBlock = new int[items];
+        for (int i = 0; i < items; i++) itemBlock[i] = itemRow[i] / itemSeg;
+        var start = new int[bins * bins + 1];
+        for (int r = 0; r < n; r++) start[userBlock[dataUsers[r]] + itemBlock[dataItems[r]] + 1]++;
+        for (int b = 0; b < bins * bins; b++) start[b + 1] += start[b];
+        BlockStart = start;
+        var next = (int[])start.Clone();
+        // From the shared pool too (Release gives them back): arrays fresh from the OS cost a page fault per 4 KiB.
+        var users1 = ArrayPool<int>.Shared.Rent(n);
+        var items1 = ArrayPool<int>.Shared.Rent(n);
+        var labels1 = ArrayPool<float>.Shared.Rent(n);
         float inverseScale = 1f / labelScale;
-        foreach (int r in byMinor)
+        for (int r = 0; r < n; r++)
         {
-            int at = keyStart[key[r]]++;
-            Users[at] = UserRow[data.Users[r]];
-            Items[at] = ItemRow[data.Items[r]];
-            Labels[at] = labelScale == 1f ? data.Labels[r] : data.Labels[r] * inverseScale;
+            int u = dataUsers[r], i = dataItems[r];
+            int at = next[userBlock[u] + itemBlock[i]]++;
+            users1[at] = userRow[u];
+            items1[at] = itemRow[i];
+            labels1[at] = labelScale == 1f ? dataLabels[r] : dataLabels[r] * inverseScale;
+        }
+        Users = users1;
+        Items = items1;
+        Labels = labels1;
+        // The sort's scratch arrays come from the shared pool (a Fit would otherwise put three more arrays of the data's
+        // size on the large-object heap); ReleaseSortBuffers gives them back.
+        _users2 = ArrayPool<int>.Shared.Rent(n);
+        _items2 = ArrayPool<int>.Shared.Rent(n);
+        _labels2 = ArrayPool<float>.Shared.Rent(n);
+        _userSeg = userSeg;
+        _itemSeg = itemSeg;
+        if (sortBlocks)
+        {
+            var counts = new int[Math.Max(userSeg, itemSeg) + 1];
+            for (int block = 0; block < bins * bins; block++) SortBlock(block, counts);
+            ReleaseSortBuffers();
+        }
+    }
+
+    private int[]? _users2, _items2;
+    private float[]? _labels2;
+
+    /// <summary>
+    /// Returns the rating arrays (<see cref="Users"/>, <see cref="Items"/>, <see cref="Labels"/>, which may be longer
+    /// than the rating count: positions from <c>BlockStart[^1]</c> on are unused) to the shared pool, and empties them.
+    /// </summary>
+    public void Release()
+    {
+        ReleaseSortBuffers();
+        if (Users.Length == 0) return;
+        ArrayPool<int>.Shared.Return(Users);
+        ArrayPool<int>.Shared.Return(Items);
+        ArrayPool<float>.Shared.Return(Labels);
+        Users = Items = [];
+        Labels = [];
+    }
+
+    /// <summary>Returns the sort's scratch arrays to the pool, once every block is sorted (<see cref="SortBlock"/> then throws).</summary>
+    public void ReleaseSortBuffers()
+    {
+        if (_users2 == null) return;
+        ArrayPool<int>.Shared.Return(_users2);
+        ArrayPool<int>.Shared.Return(_items2!);
+        ArrayPool<float>.Shared.Return(_labels2!);
+        _users2 = _items2 = null;
+        _labels2 = null;
+    }
+    private readonly int _userSeg, _itemSeg;
+
+    /// <summary>Length of the <c>counts</c> buffer <see cref="SortBlock"/> needs.</summary>
+    public int SortBufferLength => Math.Max(_userSeg, _itemSeg) + 1;
+
+    /// <summary>
+    /// Sorts block <paramref name="block"/> by (major row, minor row), stably (done by the constructor unless told
+    /// otherwise). Blocks are independent: different blocks may be sorted at the same time on different threads,
+    /// each with its own <paramref name="counts"/> buffer of <see cref="SortBufferLength"/> ints.
+    /// </summary>
+    public void SortBlock(int block, int[] counts)
+    {
+        if (_users2 == null) throw new InvalidOperationException("The sort buffers were released: sort every block before ReleaseSortBuffers.");
+        int[] users2 = _users2, items2 = _items2!;
+        float[] labels2 = _labels2!;
+        int from = BlockStart[block], to = BlockStart[block + 1], bins = Bins;
+        int userBase = block / bins * _userSeg, itemBase = block % bins * _itemSeg;
+        if (SortedByUser)
+        {
+            SortRun(Items, Users, Labels, items2, users2, labels2, from, to, itemBase, counts);
+            SortRun(users2, items2, labels2, Users, Items, Labels, from, to, userBase, counts);
+        }
+        else
+        {
+            SortRun(Users, Items, Labels, users2, items2, labels2, from, to, userBase, counts);
+            SortRun(items2, users2, labels2, Items, Users, Labels, from, to, itemBase, counts);
+        }
+    }
+
+    // Stable counting sort of [from, to) by key − keyBase (every key of the run is in [keyBase, keyBase + counts.Length − 1)),
+    // moving the key, its companion and the label from the source arrays to the target arrays.
+    private static void SortRun(int[] key, int[] other, float[] label, int[] keyOut, int[] otherOut, float[] labelOut,
+        int from, int to, int keyBase, int[] counts)
+    {
+        Array.Clear(counts);
+        for (int x = from; x < to; x++) counts[key[x] - keyBase + 1]++;
+        counts[0] = from;
+        for (int k = 1; k < counts.Length; k++) counts[k] += counts[k - 1];
+        for (int x = from; x < to; x++)
+        {
+            int at = counts[key[x] - keyBase]++;
+            keyOut[at] = key[x];
+            otherOut[at] = other[x];
+            labelOut[at] = label[x];
         }
     }
 
@@ -78,12 +158,12 @@ internal sealed class SgdBlockGrid
     public int Bins { get; }
     /// <summary>Ratings of block <c>b</c> are at <c>[BlockStart[b], BlockStart[b + 1])</c>; length <c>bins² + 1</c>.</summary>
     public int[] BlockStart { get; }
-    /// <summary>Factor row (renumbered user) per stored rating.</summary>
-    public int[] Users { get; }
+    /// <summary>Factor row (renumbered user) per stored rating (pooled arrays: they may run past <c>BlockStart[^1]</c>).</summary>
+    public int[] Users { get; private set; }
     /// <summary>Factor row (renumbered item) per stored rating.</summary>
-    public int[] Items { get; }
+    public int[] Items { get; private set; }
     /// <summary>Rating per stored rating, divided by the label scale.</summary>
-    public float[] Labels { get; }
+    public float[] Labels { get; private set; }
     /// <summary>Factor row of each 0-based user.</summary>
     public int[] UserRow { get; }
     /// <summary>Factor row of each 0-based item.</summary>

@@ -33,6 +33,8 @@ internal unsafe struct SgdState
     public bool UseBiases, NonNegative;
     /// <summary>Update only the slow dimensions (and biases), as LIBMF's first iteration does.</summary>
     public bool SlowOnly;
+    /// <summary>Prefetch the factor rows of the ratings a few positions ahead (for factors larger than the cache; only speed changes).</summary>
+    public bool Prefetch;
 }
 
 /// <summary>
@@ -40,19 +42,25 @@ internal unsafe struct SgdState
 /// <c>g_p = λp − e·q</c>, <c>g_q = λq − e·p</c> (from the old values); for the slow dimensions
 /// <c>p −= η/√G_u,slow · g_p</c> then <c>G_u,slow += c_slow·Σ_slow g_p²</c>, for the others the same with
 /// <c>G_u,fast</c> and <c>c_fast</c> (likewise for q; each bias has its own sum and <c>g_b = λb − e</c>,
-/// <c>G_b += g_b²</c>). One generic loop serves every vector width; <see cref="Run"/> returns <c>Σ e²</c> (before the
-/// updates).
+/// <c>G_b += g_b²</c>). One generic loop serves every vector width, plus a specialised update for rows of exactly 8
+/// floats with 4 slow dimensions (ranks 5 to 8 at width 8, equal within rounding); <see cref="Run"/> updates two
+/// row-disjoint runs alternately and returns each one's <c>Σ e²</c> (before the updates).
 /// </summary>
 internal static unsafe class SgdKernel
 {
     public static int Width(SgdKernelKind kind) => (int)kind;
 
-    /// <summary>Updates the ratings <c>[from, to)</c> of the given arrays in order; returns their squared errors' sum.</summary>
-    public static double Run(SgdKernelKind kind, in SgdState s, int[] users, int[] items, float[] labels, int from, int to) => kind switch
+    /// <summary>
+    /// Updates the ratings <c>[fromA, toA)</c> and <c>[fromB, toB)</c> of the given arrays, each run in order, and returns
+    /// each run's squared errors' sum. The two runs must touch disjoint user rows and disjoint item rows (two blocks
+    /// of different row and column bins; an empty run is allowed): the result is then that of updating A, then B.
+    /// </summary>
+    public static (double A, double B) Run(SgdKernelKind kind, in SgdState s, int[] users, int[] items, float[] labels,
+        int fromA, int toA, int fromB, int toB) => kind switch
     {
-        SgdKernelKind.Vector512 => Run<Lanes512, Vector512<float>>(s, users, items, labels, from, to),
-        SgdKernelKind.Vector256 => Run<Lanes256, Vector256<float>>(s, users, items, labels, from, to),
-        _ => Run<LanesScalar, float>(s, users, items, labels, from, to),
+        SgdKernelKind.Vector512 => Run<Lanes512, Vector512<float>>(s, users, items, labels, fromA, toA, fromB, toB),
+        SgdKernelKind.Vector256 => Run<Lanes256, Vector256<float>>(s, users, items, labels, fromA, toA, fromB, toB),
+        _ => Run<LanesScalar, float>(s, users, items, labels, fromA, toA, fromB, toB),
     };
 
     /// <summary>Squared errors' sum of the ratings <c>[from, to)</c> under the current factors (no update).</summary>
@@ -97,104 +105,230 @@ internal static unsafe class SgdKernel
         return loss;
     }
 
+    /// <summary>The constants of one pass, hoisted out of <see cref="SgdState"/> (fields of a local struct the JIT keeps in registers).</summary>
+    private readonly struct Pass<TV> where TV : struct
+    {
+        public readonly float* P, Q, UserState, ItemState;
+        public readonly int Stride, Peel, End;
+        public readonly float Lam, Mean;
+        public readonly bool UseBiases, NonNegative, SlowOnly;
+        public readonly TV Lambda, SlowMask;
+        public readonly Vector256<float> NegLr;
+        public readonly Vector128<float> GScale;
+
+        public Pass(in SgdState s, int width, TV lambda, TV slowMask)
+        {
+            P = s.P; Q = s.Q; UserState = s.UserState; ItemState = s.ItemState;
+            Stride = s.Stride;
+            Lam = s.Lambda; Mean = s.Mean;
+            UseBiases = s.UseBiases; NonNegative = s.NonNegative; SlowOnly = s.SlowOnly;
+            Lambda = lambda;
+            SlowMask = slowMask;
+            // The chunks [0, Peel) hold the slow dimensions: lanes below SlowDimensions (every lane of a scalar chunk).
+            Peel = s.SlowDimensions == 0 ? 0 : Math.Min(Stride, (s.SlowDimensions + width - 1) / width * width);
+            End = s.SlowOnly ? Peel : Stride;
+            NegLr = Vector256.Create(-s.LearningRate);
+            // Multipliers of [Σ_slow g_p², Σ_fast g_p², ·, ·] into the row state (the last two lanes are set per rating).
+            GScale = Vector128.Create(s.SlowScale, s.SlowOnly ? 0f : s.FastScale, 0f, 0f);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Run<TL, TV>(in SgdState s, int[] users, int[] items, float[] labels, int from, int to)
+    private static (double A, double B) Run<TL, TV>(in SgdState s, int[] users, int[] items, float[] labels, int fromA, int toA, int fromB, int toB)
         where TL : struct, ILanes<TV> where TV : struct
     {
-        // Locals, not fields of `s`: stores through the float pointers would otherwise force the fields to be re-read.
-        int stride = s.Stride, w = TL.Width;
-        float* P = s.P, Q = s.Q, userState = s.UserState, itemState = s.ItemState;
-        float lam = s.Lambda, mean = s.Mean;
-        bool useBiases = s.UseBiases, nonNegative = s.NonNegative;
-        TV lambda = TL.Broadcast(lam);
-        // The chunks [0, peel) hold the slow dimensions: lanes below SlowDimensions (every lane of a scalar chunk).
-        int peel = s.SlowDimensions == 0 ? 0 : Math.Min(stride, (s.SlowDimensions + w - 1) / w * w);
-        TV slowMask = TL.LanesBelow(s.SlowDimensions);
-        int end = s.SlowOnly ? peel : stride;
-        var negLr = Vector256.Create(-s.LearningRate);
-        // Multipliers of [Σ_slow g_p², Σ_fast g_p², ·, ·] into the row state (the last two lanes are set per rating).
-        var gScale = Vector128.Create(s.SlowScale, s.SlowOnly ? 0f : s.FastScale, 0f, 0f);
-        double loss = 0;
+        var c = new Pass<TV>(s, TL.Width, TL.Broadcast(s.Lambda), TL.LanesBelow(s.SlowDimensions));
+        // Rank 5 to 8 in one 8-lane row with LIBMF's 4 slow dimensions: the specialised update (fewer instructions).
+        bool rank8 = typeof(TV) == typeof(Vector256<float>) && s.Stride == 8 && s.SlowDimensions == 4 && Avx2.IsSupported && Fma.IsSupported;
+        double lossA = 0, lossB = 0;
         fixed (int* pu = users, pi = items)
         fixed (float* pr = labels)
         {
-            for (int r = from; r < to; r++)
+            // The two runs touch disjoint rows, so alternating them gives the result of running A then B, while the
+            // out-of-order core overlaps one rating's dependency chain (row → dot → error → row) with the other's.
+            int n = Math.Min(toA - fromA, toB - fromB);
+            // With SgdState.Prefetch the rows of the ratings Ahead positions on are prefetched: on data whose factors
+            // exceed the cache an update otherwise waits on memory (the rows are 64-byte aligned, one prefetch per line).
+            int lines = (c.Stride * sizeof(float) + 63) / 64, ahead = s.Prefetch ? Math.Max(0, n - Ahead) : 0;
+            for (int j = 0; j < n; j++)
             {
-                int u = pu[r], i = pi[r];
-                float* p = P + (nint)u * stride;
-                float* q = Q + (nint)i * stride;
-                float* us = userState + 4 * (nint)u;
-                float* its = itemState + 4 * (nint)i;
-                var uState = Vector128.Load(us);
-                var iState = Vector128.Load(its);
-                float predicted = mean + Dot<TL, TV>(p, q, stride);
-                if (useBiases) predicted += uState.GetElement(2) + iState.GetElement(2);
-                float e = pr[r] - predicted;
-                loss += e * e;
-                TV negE = TL.Broadcast(-e);
-                // −η/√G for [user slow, user fast, ·, user bias, item slow, item fast, ·, item bias] in one vector
-                // square root and division (exact, as eight scalar ones; the bias lanes' results are unused).
-                var steps = negLr / Vector256.Sqrt(Vector256.Create(uState, iState));
-                TV stepPFast = TL.Broadcast(steps.GetElement(1)), stepQFast = TL.Broadcast(steps.GetElement(5));
-                TV stepPSlow = TL.Select(slowMask, TL.Broadcast(steps.GetElement(0)), stepPFast);
-                TV stepQSlow = TL.Select(slowMask, TL.Broadcast(steps.GetElement(4)), stepQFast);
-                TV slowP = default, slowQ = default, fastP = default, fastQ = default;
-                int d = 0;
-                for (; d < peel; d += w)
+                int a = fromA + j, b = fromB + j;
+                if (j < ahead)
                 {
-                    TV pv = TL.Load(p + d), qv = TL.Load(q + d);
-                    TV gp = TL.Fma(negE, qv, TL.Mul(lambda, pv));
-                    TV gq = TL.Fma(negE, pv, TL.Mul(lambda, qv));
-                    TV gp2 = TL.Mul(gp, gp), gq2 = TL.Mul(gq, gq);
-                    slowP = TL.Add(slowP, TL.Select(slowMask, gp2, default));
-                    slowQ = TL.Add(slowQ, TL.Select(slowMask, gq2, default));
-                    fastP = TL.Add(fastP, TL.Select(slowMask, default, gp2));
-                    fastQ = TL.Add(fastQ, TL.Select(slowMask, default, gq2));
-                    TV pn = TL.Fma(stepPSlow, gp, pv), qn = TL.Fma(stepQSlow, gq, qv);
-                    if (s.SlowOnly)
-                    {
-                        pn = TL.Select(slowMask, pn, pv);
-                        qn = TL.Select(slowMask, qn, qv);
-                    }
-                    if (nonNegative)
-                    {
-                        pn = TL.Max0(pn);
-                        qn = TL.Max0(qn);
-                    }
-                    TL.Store(pn, p + d);
-                    TL.Store(qn, q + d);
+                    Prefetch(c, pu[a + Ahead], pi[a + Ahead], lines);
+                    Prefetch(c, pu[b + Ahead], pi[b + Ahead], lines);
                 }
-                for (; d < end; d += w)
-                {
-                    TV pv = TL.Load(p + d), qv = TL.Load(q + d);
-                    TV gp = TL.Fma(negE, qv, TL.Mul(lambda, pv));
-                    TV gq = TL.Fma(negE, pv, TL.Mul(lambda, qv));
-                    fastP = TL.Fma(gp, gp, fastP);
-                    fastQ = TL.Fma(gq, gq, fastQ);
-                    pv = TL.Fma(stepPFast, gp, pv);
-                    qv = TL.Fma(stepQFast, gq, qv);
-                    if (nonNegative)
-                    {
-                        pv = TL.Max0(pv);
-                        qv = TL.Max0(qv);
-                    }
-                    TL.Store(pv, p + d);
-                    TL.Store(qv, q + d);
-                }
-                var sums = TL.Sum4(slowP, fastP, slowQ, fastQ);
-                var uDelta = sums * gScale;
-                var iDelta = Vector128.Create(sums.GetElement(2), sums.GetElement(3), 0f, 0f) * gScale;
-                if (useBiases)
-                {
-                    float gbu = lam * uState.GetElement(2) - e, gbi = lam * iState.GetElement(2) - e;
-                    uDelta = uDelta.WithElement(2, steps.GetElement(3) * gbu).WithElement(3, gbu * gbu);
-                    iDelta = iDelta.WithElement(2, steps.GetElement(7) * gbi).WithElement(3, gbi * gbi);
-                }
-                (uState + uDelta).Store(us);
-                (iState + iDelta).Store(its);
+                float ea = Step<TL, TV>(c, rank8, pu[a], pi[a], pr[a]);
+                float eb = Step<TL, TV>(c, rank8, pu[b], pi[b], pr[b]);
+                lossA += ea * ea;
+                lossB += eb * eb;
+            }
+            for (int r = fromA + n; r < toA; r++)
+            {
+                float e = Step<TL, TV>(c, rank8, pu[r], pi[r], pr[r]);
+                lossA += e * e;
+            }
+            for (int r = fromB + n; r < toB; r++)
+            {
+                float e = Step<TL, TV>(c, rank8, pu[r], pi[r], pr[r]);
+                lossB += e * e;
             }
         }
-        return loss;
+        return (lossA, lossB);
+    }
+
+    /// <summary>How many ratings ahead <see cref="Run"/> prefetches factor rows.</summary>
+    private const int Ahead = 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Prefetch<TV>(in Pass<TV> c, int u, int i, int lines) where TV : struct
+    {
+        if (!Sse.IsSupported) return;
+        byte* p = (byte*)(c.P + (nint)u * c.Stride), q = (byte*)(c.Q + (nint)i * c.Stride);
+        for (int l = 0; l < lines; l++)
+        {
+            Sse.Prefetch0(p + 64 * l);
+            Sse.Prefetch0(q + 64 * l);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Step<TL, TV>(in Pass<TV> c, bool rank8, int u, int i, float label) where TL : struct, ILanes<TV> where TV : struct =>
+        rank8 ? UpdateRank8(Unsafe.As<Pass<TV>, Pass<Vector256<float>>>(ref Unsafe.AsRef(in c)), u, i, label) : Update<TL, TV>(c, u, i, label);
+
+    // Update for rows of exactly 8 floats holding 4 slow and 4 fast dimensions (ranks 5 to 8, padding zero): the same
+    // arithmetic as Update with one vector per row, the step sizes spread to [slow ×4, fast ×4] by one permute and the
+    // four AdaGrad sums taken by two horizontal adds (summed in another order than Update's: equal within rounding).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float UpdateRank8(in Pass<Vector256<float>> c, int u, int i, float label)
+    {
+        float* p = c.P + (nint)u * 8;
+        float* q = c.Q + (nint)i * 8;
+        float* us = c.UserState + 4 * (nint)u;
+        float* its = c.ItemState + 4 * (nint)i;
+        var uState = Vector128.Load(us);
+        var iState = Vector128.Load(its);
+        var pv = Vector256.Load(p);
+        var qv = Vector256.Load(q);
+        float predicted = c.Mean + Vector256.Sum(pv * qv);
+        if (c.UseBiases) predicted += uState.GetElement(2) + iState.GetElement(2);
+        float e = label - predicted;
+        var negE = Vector256.Create(-e);
+        var steps = c.NegLr / Vector256.Sqrt(Vector256.Create(uState, iState));
+        var stepP = Avx2.PermuteVar8x32(steps, Vector256.Create(0, 0, 0, 0, 1, 1, 1, 1));
+        var stepQ = Avx2.PermuteVar8x32(steps, Vector256.Create(4, 4, 4, 4, 5, 5, 5, 5));
+        var gp = Fma.MultiplyAdd(negE, qv, c.Lambda * pv);
+        var gq = Fma.MultiplyAdd(negE, pv, c.Lambda * qv);
+        var pn = Fma.MultiplyAdd(stepP, gp, pv);
+        var qn = Fma.MultiplyAdd(stepQ, gq, qv);
+        if (c.SlowOnly)
+        {
+            pn = Vector256.ConditionalSelect(c.SlowMask, pn, pv);
+            qn = Vector256.ConditionalSelect(c.SlowMask, qn, qv);
+        }
+        if (c.NonNegative)
+        {
+            pn = Vector256.Max(pn, Vector256<float>.Zero);
+            qn = Vector256.Max(qn, Vector256<float>.Zero);
+        }
+        pn.Store(p);
+        qn.Store(q);
+        var h = Avx.HorizontalAdd(gp * gp, gq * gq); // [p0+p1, p2+p3, q0+q1, q2+q3 | p4+p5, p6+p7, q4+q5, q6+q7]
+        h = Avx.HorizontalAdd(h, h);                 // [P slow, Q slow, ·, · | P fast, Q fast, ·, ·]
+        var sums = Sse.UnpackLow(h.GetLower(), h.GetUpper()); // [P slow, P fast, Q slow, Q fast]
+        // GScale's lanes 2 and 3 are 0, so the sums there ([Q slow, Q fast] in both) add nothing but the bias terms below.
+        var uDelta = sums * c.GScale;
+        var iDelta = Sse.MoveHighToLow(sums, sums) * c.GScale;
+        if (c.UseBiases)
+        {
+            float gbu = c.Lam * uState.GetElement(2) - e, gbi = c.Lam * iState.GetElement(2) - e;
+            uDelta = uDelta.WithElement(2, steps.GetElement(3) * gbu).WithElement(3, gbu * gbu);
+            iDelta = iDelta.WithElement(2, steps.GetElement(7) * gbi).WithElement(3, gbi * gbi);
+        }
+        (uState + uDelta).Store(us);
+        (iState + iDelta).Store(its);
+        return e;
+    }
+
+    // One rating's update; returns its error e = r − r̂ (before the update). Too large for the JIT to inline; a call
+    // costs little next to the update, and AggressiveOptimization compiles it fully at once (it runs once per Fit).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Update<TL, TV>(in Pass<TV> c, int u, int i, float label) where TL : struct, ILanes<TV> where TV : struct
+    {
+        int stride = c.Stride, w = TL.Width, peel = c.Peel, end = c.End;
+        TV lambda = c.Lambda, slowMask = c.SlowMask;
+        bool nonNegative = c.NonNegative;
+        float* p = c.P + (nint)u * stride;
+        float* q = c.Q + (nint)i * stride;
+        float* us = c.UserState + 4 * (nint)u;
+        float* its = c.ItemState + 4 * (nint)i;
+        var uState = Vector128.Load(us);
+        var iState = Vector128.Load(its);
+        float predicted = c.Mean + Dot<TL, TV>(p, q, stride);
+        if (c.UseBiases) predicted += uState.GetElement(2) + iState.GetElement(2);
+        float e = label - predicted;
+        TV negE = TL.Broadcast(-e);
+        // −η/√G for [user slow, user fast, ·, user bias, item slow, item fast, ·, item bias] in one vector
+        // square root and division (exact, as eight scalar ones; the bias lanes' results are unused).
+        var steps = c.NegLr / Vector256.Sqrt(Vector256.Create(uState, iState));
+        TV stepPFast = TL.Broadcast(steps.GetElement(1)), stepQFast = TL.Broadcast(steps.GetElement(5));
+        TV stepPSlow = TL.Select(slowMask, TL.Broadcast(steps.GetElement(0)), stepPFast);
+        TV stepQSlow = TL.Select(slowMask, TL.Broadcast(steps.GetElement(4)), stepQFast);
+        TV slowP = default, slowQ = default, fastP = default, fastQ = default;
+        int d = 0;
+        for (; d < peel; d += w)
+        {
+            TV pv = TL.Load(p + d), qv = TL.Load(q + d);
+            TV gp = TL.Fma(negE, qv, TL.Mul(lambda, pv));
+            TV gq = TL.Fma(negE, pv, TL.Mul(lambda, qv));
+            TV gp2 = TL.Mul(gp, gp), gq2 = TL.Mul(gq, gq);
+            slowP = TL.Add(slowP, TL.Select(slowMask, gp2, default));
+            slowQ = TL.Add(slowQ, TL.Select(slowMask, gq2, default));
+            fastP = TL.Add(fastP, TL.Select(slowMask, default, gp2));
+            fastQ = TL.Add(fastQ, TL.Select(slowMask, default, gq2));
+            TV pn = TL.Fma(stepPSlow, gp, pv), qn = TL.Fma(stepQSlow, gq, qv);
+            if (c.SlowOnly)
+            {
+                pn = TL.Select(slowMask, pn, pv);
+                qn = TL.Select(slowMask, qn, qv);
+            }
+            if (nonNegative)
+            {
+                pn = TL.Max0(pn);
+                qn = TL.Max0(qn);
+            }
+            TL.Store(pn, p + d);
+            TL.Store(qn, q + d);
+        }
+        for (; d < end; d += w)
+        {
+            TV pv = TL.Load(p + d), qv = TL.Load(q + d);
+            TV gp = TL.Fma(negE, qv, TL.Mul(lambda, pv));
+            TV gq = TL.Fma(negE, pv, TL.Mul(lambda, qv));
+            fastP = TL.Fma(gp, gp, fastP);
+            fastQ = TL.Fma(gq, gq, fastQ);
+            pv = TL.Fma(stepPFast, gp, pv);
+            qv = TL.Fma(stepQFast, gq, qv);
+            if (nonNegative)
+            {
+                pv = TL.Max0(pv);
+                qv = TL.Max0(qv);
+            }
+            TL.Store(pv, p + d);
+            TL.Store(qv, q + d);
+        }
+        var sums = TL.Sum4(slowP, fastP, slowQ, fastQ);
+        var uDelta = sums * c.GScale;
+        var iDelta = Vector128.Create(sums.GetElement(2), sums.GetElement(3), 0f, 0f) * c.GScale;
+        if (c.UseBiases)
+        {
+            float gbu = c.Lam * uState.GetElement(2) - e, gbi = c.Lam * iState.GetElement(2) - e;
+            uDelta = uDelta.WithElement(2, steps.GetElement(3) * gbu).WithElement(3, gbu * gbu);
+            iDelta = iDelta.WithElement(2, steps.GetElement(7) * gbi).WithElement(3, gbi * gbi);
+        }
+        (uState + uDelta).Store(us);
+        (iState + iDelta).Store(its);
+        return e;
     }
 
     private interface ILanes<TV> where TV : struct

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetRecExtensions.Data;
 
 namespace MLNetRecExtensions.Ranking;
 
@@ -23,12 +24,12 @@ internal sealed class PairFeatureDataView : IDataView
         builder.AddColumn(PairFeatureColumns.LabelBool, BooleanDataViewType.Instance);
         builder.AddColumn(PairFeatureColumns.CandidateRank, NumberDataViewType.Single);
         builder.AddColumn(PairFeatureColumns.Features, new VectorDataViewType(NumberDataViewType.Single, table.Dimension),
-            TextAnnotations(table.FeatureNames, isSlotNames: true));
+            TextAnnotations.Create(table.FeatureNames, isSlotNames: true));
         foreach (var column in table.KeyColumns)
         {
             var key = new KeyDataViewType(typeof(uint), column.Cardinality);
             builder.AddColumn(column.Name, column.IsVector ? new VectorDataViewType(key, 0) : key,
-                TextAnnotations(column.ValueNames, isSlotNames: false));
+                TextAnnotations.Create(column.ValueNames, isSlotNames: false));
         }
         Schema = builder.ToSchema();
     }
@@ -48,20 +49,6 @@ internal sealed class PairFeatureDataView : IDataView
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
-
-    private static DataViewSchema.Annotations TextAnnotations(IReadOnlyList<string> names, bool isSlotNames)
-    {
-        var values = names.Select(n => n.AsMemory()).ToArray();
-        ValueGetter<VBuffer<ReadOnlyMemory<char>>> getter = (ref VBuffer<ReadOnlyMemory<char>> dst) =>
-        {
-            var editor = VBufferEditor.Create(ref dst, values.Length);
-            values.CopyTo(editor.Values);
-            dst = editor.Commit();
-        };
-        var annotations = new DataViewSchema.Annotations.Builder();
-        annotations.Add(isSlotNames ? "SlotNames" : "KeyValues", new VectorDataViewType(TextDataViewType.Instance, values.Length), getter);
-        return annotations.ToAnnotations();
-    }
 
     private sealed class Cursor : DataViewRowCursor
     {
