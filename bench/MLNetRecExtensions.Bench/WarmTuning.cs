@@ -33,6 +33,8 @@ internal sealed class WarmTuning : IBenchmark
         ["features-lr002"] = () => With(o => o.LearningRate = 0.002f),
         ["features-d96"] = () => With(o => o.EmbeddingDimension = 96),
         ["features-itemdrop01"] = () => With(o => o.ItemIdDropout = 0.1f),
+        ["ids-tuned"] = () => MfVsSoftmaxBenchmark.Tuned(null),
+        ["features-tuned"] = () => MfVsSoftmaxBenchmark.Tuned(MfVsSoftmaxBenchmark.FeatureOptions()),
     };
 
     /// <summary>The options of <paramref name="spec"/> (see the class summary); null for plain <c>ids</c> (the defaults).</summary>
@@ -86,8 +88,9 @@ internal sealed class WarmTuning : IBenchmark
             {
                 var options = Parse(name);
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                var model = options == null ? ml.Recommenders().Trainers.TwoTower().Fit(split.Train.ToDataView(ml))
-                    : ml.Recommenders().Trainers.TwoTower(options).Fit(side.ToDataView(ml, split.Train));
+                bool idsOnly = options == null || options.CategoricalColumnNames.Length + options.ContinuousColumnNames.Length + options.ItemContinuousColumnNames.Length == 0;
+                var view = idsOnly ? split.Train.ToDataView(ml) : side.ToDataView(ml, split.Train);
+                var model = ml.Recommenders().Trainers.TwoTower(options ?? new TwoTowerOptions()).Fit(view);
                 var r = TwoTowerQualityReport.Evaluate(model.UserEmbeddings, model, split);
                 Console.WriteLine($"seed {seed}  {name,-22} NDCG@10 {r.Ndcg:F4}  Recall@10 {r.Recall:F4}  ({watch.Elapsed.TotalSeconds:F0} s)");
                 ndcg[name].Add(r.Ndcg);
