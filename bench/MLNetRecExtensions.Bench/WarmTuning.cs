@@ -7,7 +7,11 @@ namespace MLNetRecExtensions.Bench;
 /// <summary>
 /// Warm-user variants of the two-tower with u.user/u.item features against the IDs-only model, on ML-100K
 /// StratifiedByUser(0.75, seed) for several seeds: NDCG@10 / Recall@10 of each, and the mean over seeds.
-/// <c>warmtune SEEDS VARIANTS [data dir]</c>, e.g. <c>warmtune 42,1,2 ids,features</c>.
+/// <c>warmtune [val] SEEDS VARIANTS [data dir]</c>, e.g. <c>warmtune 42,1,2 ids,features</c>. A variant is a name of
+/// <see cref="Variants"/> followed by <c>+</c>-separated changes: <c>wd1e-4</c> (EmbeddingWeightDecay), <c>e16</c>
+/// (epochs), <c>d96</c> (dimension), <c>lr0.002</c> (learning rate), e.g. <c>features+wd1e-4+e16</c>, <c>ids+wd1e-4+e16</c>.
+/// With <c>val</c> the test side is never read: the split's training rows are split again, StratifiedByUser(0.75, seed + 1000),
+/// and variants are trained on the inner training rows and ranked on the inner held-out rows (validation).
 /// </summary>
 internal sealed class WarmTuning : IBenchmark
 {
@@ -29,7 +33,33 @@ internal sealed class WarmTuning : IBenchmark
         ["features-lr002"] = () => With(o => o.LearningRate = 0.002f),
         ["features-d96"] = () => With(o => o.EmbeddingDimension = 96),
         ["features-itemdrop01"] = () => With(o => o.ItemIdDropout = 0.1f),
+        ["ids-tuned"] = () => MfVsSoftmaxBenchmark.Tuned(null),
+        ["features-tuned"] = () => MfVsSoftmaxBenchmark.Tuned(MfVsSoftmaxBenchmark.FeatureOptions()),
     };
+
+    /// <summary>The options of <paramref name="spec"/> (see the class summary); null for plain <c>ids</c> (the defaults).</summary>
+    internal static TwoTowerOptions? Parse(string spec)
+    {
+        var parts = spec.Split('+');
+        var options = Variants[parts[0]]();
+        if (parts.Length == 1) return options;
+        options ??= new TwoTowerOptions();
+        foreach (var p in parts.Skip(1))
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(p, "^([a-z]+)(.+)$");
+            string v = m.Groups[2].Value;
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            switch (m.Groups[1].Value)
+            {
+                case "wd": options.EmbeddingWeightDecay = float.Parse(v, inv); break;
+                case "e": options.NumberOfEpochs = int.Parse(v, inv); break;
+                case "d": options.EmbeddingDimension = int.Parse(v, inv); break;
+                case "lr": options.LearningRate = float.Parse(v, inv); break;
+                default: throw new ArgumentException($"Unknown variant change '{p}' in '{spec}' (expected wd, e, d or lr followed by a number).");
+            }
+        }
+        return options;
+    }
 
     private static TwoTowerOptions With(Action<TwoTowerOptions> change)
     {
@@ -40,10 +70,12 @@ internal sealed class WarmTuning : IBenchmark
 
     public void Run(string[] args)
     {
+        bool validation = args[0] == "val";
+        if (validation) args = args[1..];
         var seeds = args[0].Split(',').Select(int.Parse).ToArray();
         var names = args[1] == "all" ? Variants.Keys.ToArray() : args[1].Split(',');
         string dir = args.Length > 2 ? args[2] : TwoTowerBenchmark.DefaultDataDir();
-        Console.WriteLine($"warmtune: load {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"warmtune {(validation ? "validation (inner split of the training rows)" : "test")}: load {File.ReadAllText("/proc/loadavg").Trim()}");
         var ml = new MLContext(1);
         var data = InteractionLoaders.ReadMovieLens100K(Path.Combine(dir, "u.data"));
         var side = MovieLensSideFeatures.Read(Path.Combine(dir, "u.user"), Path.Combine(dir, "u.item"), data);
@@ -51,18 +83,20 @@ internal sealed class WarmTuning : IBenchmark
         foreach (int seed in seeds)
         {
             var split = InteractionSplits.StratifiedByUser(data, 0.75, seed);
+            if (validation) split = InteractionSplits.StratifiedByUser(split.Train, 0.75, seed + 1000);
             foreach (var name in names)
             {
-                var options = Variants[name]();
+                var options = Parse(name);
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                var model = options == null ? ml.Recommenders().Trainers.TwoTower().Fit(split.Train.ToDataView(ml))
-                    : ml.Recommenders().Trainers.TwoTower(options).Fit(side.ToDataView(ml, split.Train));
+                bool idsOnly = options == null || options.CategoricalColumnNames.Length + options.ContinuousColumnNames.Length + options.ItemContinuousColumnNames.Length == 0;
+                var view = idsOnly ? split.Train.ToDataView(ml) : side.ToDataView(ml, split.Train);
+                var model = ml.Recommenders().Trainers.TwoTower(options ?? new TwoTowerOptions()).Fit(view);
                 var r = TwoTowerQualityReport.Evaluate(model.UserEmbeddings, model, split);
                 Console.WriteLine($"seed {seed}  {name,-22} NDCG@10 {r.Ndcg:F4}  Recall@10 {r.Recall:F4}  ({watch.Elapsed.TotalSeconds:F0} s)");
                 ndcg[name].Add(r.Ndcg);
             }
         }
-        Console.WriteLine($"mean NDCG@10 over seeds {args[0]}:");
+        Console.WriteLine($"mean NDCG@10 over seeds {args[0]}: (load {File.ReadAllText("/proc/loadavg").Trim()})");
         foreach (var n in names) Console.WriteLine($"  {n,-22} {ndcg[n].Average():F4}  ({string.Join(" ", ndcg[n].Select(v => v.ToString("F4")))})");
     }
 }
