@@ -1,4 +1,3 @@
-using System.Numerics;
 using MLNetRecExtensions.Data;
 
 namespace MLNetRecExtensions.Retrieval;
@@ -210,18 +209,7 @@ public static class ExactTopK
         {
             var heap = chunk.Heaps[local];
             uint mask = heap.IsFull ? ItemPanels.CandidateMask(scores, heap.WorstScore) & laneMask : laneMask;
-            while (mask != 0)
-            {
-                int lane = BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-                int item = firstItem + lane;
-                float s = scores[lane];
-                if (float.IsNaN(s)) throw TopKChunks.NaNScore(query, item);
-                if (chunk.HasExclusions && chunk.IsExcluded(local, item)) continue;
-                heap.Offer(s, item);
-                if (heap.IsFull && mask != 0)
-                    mask &= ItemPanels.CandidateMask(scores, heap.WorstScore);
-            }
+            chunk.OfferLanes(query, local, firstItem, scores, scores, mask);
         }
     }
 }

@@ -177,18 +177,7 @@ internal static class QuantizedSearch
         private static unsafe bool Feed(int query, int local, int firstItem, float* upper, float* exact, uint mask, TopKChunks chunk, float* thresholds)
         {
             var heap = chunk.Heaps[local];
-            while (mask != 0)
-            {
-                int lane = BitOperations.TrailingZeroCount(mask);
-                mask &= mask - 1;
-                int item = firstItem + lane;
-                float s = exact[lane];
-                if (float.IsNaN(s)) throw TopKChunks.NaNScore(query, item);
-                if (chunk.HasExclusions && chunk.IsExcluded(local, item)) continue;
-                heap.Offer(s, item);
-                if (heap.IsFull && mask != 0)
-                    mask &= ItemPanels.CandidateMask(upper, heap.WorstScore);
-            }
+            chunk.OfferLanes(query, local, firstItem, exact, upper, mask);
             if (!heap.IsFull || heap.WorstScore == thresholds[local]) return false;
             thresholds[local] = heap.WorstScore;
             return true;

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using MLNetRecExtensions.Data;
 
@@ -55,6 +57,31 @@ internal sealed class TopKChunks
         int end = _end[local];
         while (cursor < end && excluded[cursor] < item) cursor++;
         return cursor < end && excluded[cursor] == item;
+    }
+
+    /// <summary>
+    /// Offers query <paramref name="local"/>'s lanes in <paramref name="mask"/> of the 16-item panel at
+    /// <paramref name="firstItem"/> to its heap in ascending item order, with <paramref name="scores"/>[lane] (NaN
+    /// throws <see cref="NaNScore"/>, excluded items are skipped); each time the heap is full, the lanes left are cut to
+    /// those whose <paramref name="bounds"/>[lane] is strictly above the worst kept score (the scores themselves on the
+    /// fp32 scan, upper bounds of them on the quantized one).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void OfferLanes(int query, int local, int firstItem, float* scores, float* bounds, uint mask)
+    {
+        var heap = Heaps[local];
+        while (mask != 0)
+        {
+            int lane = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            int item = firstItem + lane;
+            float s = scores[lane];
+            if (float.IsNaN(s)) throw NaNScore(query, item);
+            if (HasExclusions && IsExcluded(local, item)) continue;
+            heap.Offer(s, item);
+            if (heap.IsFull && mask != 0)
+                mask &= ItemPanels.CandidateMask(bounds, heap.WorstScore);
+        }
     }
 
     /// <summary>Writes each heap of queries <paramref name="first"/>..first + n − 1 into its result row of <paramref name="k"/> entries.</summary>
