@@ -21,10 +21,7 @@ internal static class PairScoreRanking
         UserItemMatrix? exclude, int batchUsers, Func<InteractionData, IDataView> toView)
     {
         batchUsers = Math.Max(1, batchUsers);
-        var resultItems = new int[users.Count * k];
-        var resultScores = new float[users.Count * k];
-        resultItems.AsSpan().Fill(-1);
-        resultScores.AsSpan().Fill(float.NaN);
+        var (resultItems, resultScores) = TopKResult.PaddedArrays(users.Count, k);
         for (int start = 0; start < users.Count; start += batchUsers)
         {
             int end = Math.Min(users.Count, start + batchUsers);

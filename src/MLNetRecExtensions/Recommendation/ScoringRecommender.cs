@@ -52,10 +52,7 @@ public sealed class ScoringRecommender<TUser, TItem> : RecommenderBase<TUser, TI
                 throw new NotSupportedException("A two-stage model always leaves the training items out of its candidates; call with excludeSeen: true.");
             int n = Math.Min(k, model.CandidateCount);
             var served = model.Recommend(u, n);
-            var itemsOut = new int[u.Length * k];
-            var scoresOut = new float[u.Length * k];
-            itemsOut.AsSpan().Fill(-1);
-            scoresOut.AsSpan().Fill(float.NaN);
+            var (itemsOut, scoresOut) = TopKResult.PaddedArrays(u.Length, k);
             for (int q = 0; q < u.Length; q++)
             {
                 served.Reranked[q].CopyTo(itemsOut.AsSpan(q * k));

@@ -61,10 +61,7 @@ public static class ExactTopK
         int maxDegreeOfParallelism)
     {
         int queryCount = queries.Count;
-        var resultItems = new int[queryCount * k];
-        var resultScores = new float[queryCount * k];
-        resultItems.AsSpan().Fill(-1);
-        resultScores.AsSpan().Fill(float.NaN);
+        var (resultItems, resultScores) = TopKResult.PaddedArrays(queryCount, k);
 
         int capacity = Math.Min(k, panels.ItemCount);
         if (capacity > 0 && queryCount > 0)

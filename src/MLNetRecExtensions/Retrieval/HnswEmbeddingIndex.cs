@@ -220,10 +220,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
     public TopKResult Search(EmbeddingTable queries, int k, IndexSearchOptions? options = null)
     {
         (queries, options) = IndexVectors.PrepareSearch(this, queries, k, options);
-        var items = new int[queries.Count * k];
-        var scores = new float[queries.Count * k];
-        items.AsSpan().Fill(-1);
-        scores.AsSpan().Fill(float.NaN);
+        var (items, scores) = TopKResult.PaddedArrays(queries.Count, k);
         var raw = Raw;
         bool added = false;
         _handle.DangerousAddRef(ref added);

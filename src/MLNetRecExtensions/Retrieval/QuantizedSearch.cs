@@ -26,10 +26,7 @@ internal static class QuantizedSearch
         int maxDegreeOfParallelism, QuantizedKernelKind? kind = null)
     {
         int queryCount = queries.Count;
-        var resultItems = new int[queryCount * k];
-        var resultScores = new float[queryCount * k];
-        resultItems.AsSpan().Fill(-1);
-        resultScores.AsSpan().Fill(float.NaN);
+        var (resultItems, resultScores) = TopKResult.PaddedArrays(queryCount, k);
         int capacity = Math.Min(k, items.ItemCount);
         if (capacity > 0 && queryCount > 0)
         {

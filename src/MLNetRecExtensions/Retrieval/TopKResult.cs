@@ -10,6 +10,16 @@ public sealed class TopKResult
 {
     private readonly int[] _counts;
 
+    /// <summary>The <c>[queryCount, k]</c> item and score arrays of a search to fill: every entry padding (<c>-1</c>, <c>NaN</c>) until written.</summary>
+    internal static (int[] Items, float[] Scores) PaddedArrays(int queryCount, int k)
+    {
+        var items = new int[queryCount * k];
+        var scores = new float[queryCount * k];
+        items.AsSpan().Fill(-1);
+        scores.AsSpan().Fill(float.NaN);
+        return (items, scores);
+    }
+
     /// <summary>
     /// Wraps <paramref name="items"/> and <paramref name="scores"/> (not copied), both <c>[queryCount, k]</c> row-major.
     /// Within a row, every entry after the first <c>-1</c> item must also be <c>-1</c>.
