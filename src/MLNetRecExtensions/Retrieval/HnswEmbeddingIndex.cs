@@ -166,7 +166,7 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
         bool lifted = layout == GraphLayout.LiftedEuclidean;
         int dim = items.Dimension, width = GraphDimension(dim, biases, layout);
         var v = new float[(long)items.Count * width];
-        var squares = new double[items.Count];
+        var squares = lifted ? new double[items.Count] : null;
         double phi2 = 0;
         for (int i = 0; i < items.Count; i++)
         {
@@ -176,11 +176,11 @@ public sealed unsafe class HnswEmbeddingIndex : IEmbeddingIndex
             if (!lifted) continue;
             double sq = 0;
             foreach (float x in row[..^1]) sq += (double)x * x;
-            squares[i] = sq;
+            squares![i] = sq;
             phi2 = Math.Max(phi2, sq);
         }
         if (lifted)
-            for (int i = 0; i < items.Count; i++) v[(long)i * width + width - 1] = (float)Math.Sqrt(phi2 - squares[i]);
+            for (int i = 0; i < items.Count; i++) v[(long)i * width + width - 1] = (float)Math.Sqrt(phi2 - squares![i]);
         return v;
     }
 
