@@ -68,7 +68,8 @@ internal sealed class GemmBenchmark : IBenchmark
             Console.WriteLine("OpenBLAS peer: missing (libopenblas.so.0 not found; apt-get install libopenblas0-pthread); not compared");
             return;
         }
-        Console.WriteLine($"OpenBLAS peer (libopenblas.so.0, cblas_sgemm), interleaved, medians of {rounds} rounds × several calls; " +
+        Console.WriteLine($"OpenBLAS peer (libopenblas.so.0, cblas_sgemm), interleaved, medians of {rounds} rounds × several calls, " +
+            $"each block after a {IdleGapMilliseconds} ms pause and one untimed call; " +
             $"load {File.ReadAllText("/proc/loadavg").Trim()} (machine shared with other engineers)");
         Console.WriteLine($"{"shape m×k×n",-22} {"thr",4} {"ours GFLOP/s",13} {"OpenBLAS",9} {"ours/OpenBLAS",14}  max|diff|");
         var rng = new Random(7);
@@ -90,8 +91,8 @@ internal sealed class GemmBenchmark : IBenchmark
                 var peerTimes = new double[rounds];
                 for (int r = 0; r < rounds; r++)
                 {
-                    oursTimes[r] = PerCall(runOurs, calls);
-                    peerTimes[r] = PerCall(runPeer, calls);
+                    oursTimes[r] = AfterIdleGap(runOurs, calls);
+                    peerTimes[r] = AfterIdleGap(runPeer, calls);
                 }
                 Array.Sort(oursTimes);
                 Array.Sort(peerTimes);
@@ -101,6 +102,21 @@ internal sealed class GemmBenchmark : IBenchmark
             }
         }
     }
+
+    /// <summary>
+    /// Both sides keep their idle worker threads polling after a call (OpenBLAS for 2^28 cycles, about 0.1 s here;
+    /// ours for <see cref="SpinningTeam.SpinWindow"/>), and a poller steals CPU from the other side's threads. So each
+    /// timed block starts after a pause longer than both windows and one untimed call that wakes its own threads: it
+    /// measures back-to-back calls, each side alone on the cores.
+    /// </summary>
+    private static double AfterIdleGap(Action action, int calls)
+    {
+        Thread.Sleep(IdleGapMilliseconds);
+        action();
+        return PerCall(action, calls);
+    }
+
+    private const int IdleGapMilliseconds = 250;
 
     private static double PerCall(Action action, int calls)
     {

@@ -7,7 +7,7 @@ namespace MLNetRecExtensions.Numerics;
 /// The cache-blocked GEMM driver (the BLIS loop nest): for each <c>NC</c>-column block and <c>KC</c>-deep slice, pack
 /// the B panel once (it stays in L2/L3), then for each <c>MC</c>-row block pack the A block (it stays in L2) and sweep
 /// the micro-kernel over its tiles, each <c>kc × Nr</c> B micro-panel staying in L1. Threads get disjoint regions of
-/// C (two per thread), split along the dimension whose split duplicates the cheaper packing work.
+/// C (two per thread, run by <see cref="SpinningTeam"/>), split along the dimension whose split duplicates the cheaper packing work.
 /// </summary>
 internal static unsafe class GemmBlocked
 {
@@ -56,7 +56,7 @@ internal static unsafe class GemmBlocked
         int tiles = splitColumns ? colTiles : rowTiles, tile = splitColumns ? TK.Nr : TK.Mr;
         int extent = splitColumns ? op.N : op.M;
         int chunks = Math.Min(tiles, threads * ChunksPerThread);
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        SpinningTeam.For(chunks, threads, t =>
         {
             int start = Math.Min(extent, (int)((long)tiles * t / chunks) * tile);
             int end = Math.Min(extent, (int)((long)tiles * (t + 1) / chunks) * tile);
