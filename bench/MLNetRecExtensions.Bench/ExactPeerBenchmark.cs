@@ -14,10 +14,10 @@ namespace MLNetRecExtensions.Bench;
 /// <c>wall_us=… cpu_us=…</c> (per query) and writes its top-K ids, int64 row-major <c>[queries, K]</c>, to
 /// <c>DIR/peer_topk.i64</c>), in interleaved rounds. Reports wall and CPU time per query (CPU time of the searching
 /// thread is robust to other load on the machine; with <c>--threads</c> &gt; 1 the process CPU time), the share of the
-/// fp32 FMA bound (16 fp32 FMAs per cycle per core with AVX-512 at <c>--ghz</c>; the int16 pass does half the
-/// multiply-add instructions, so it can exceed 100 %), whether the int16 and fp32 results are bit-identical (items and
+/// fp32 FMA bound (n·d FMAs per query at the thread's fp32 FMA peak, measured by <see cref="FmaPeak"/> or given as
+/// <c>--peak-gflops</c>; the int16 pass does half the multiply-add instructions, so it can exceed 100 %), whether the int16 and fp32 results are bit-identical (items and
 /// scores), and how many queries have the identical top-K as the peer.
-/// Args: [--items 100000] [--dim 64] [--queries 2000] [--k 10] [--rounds 5] [--threads 1] [--ghz from /proc/cpuinfo] [--peer CMD] [--dir DIR].
+/// Args: [--items 100000] [--dim 64] [--queries 2000] [--k 10] [--rounds 5] [--threads 1] [--peak-gflops measured] [--peer CMD] [--dir DIR].
 /// </summary>
 internal sealed class ExactPeerBenchmark : IBenchmark
 {
@@ -34,7 +34,8 @@ internal sealed class ExactPeerBenchmark : IBenchmark
         int k = int.Parse(Arg("--k", "10"), CultureInfo.InvariantCulture);
         int rounds = int.Parse(Arg("--rounds", "5"), CultureInfo.InvariantCulture);
         int threads = int.Parse(Arg("--threads", "1"), CultureInfo.InvariantCulture);
-        double ghz = double.Parse(Arg("--ghz", CpuGhz().ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        string peakArg = Arg("--peak-gflops", "");
+        double peakGflops = peakArg.Length > 0 ? double.Parse(peakArg, CultureInfo.InvariantCulture) : FmaPeak.MeasureGflops();
         string? peer = Arg("--peer", "") is { Length: > 0 } p ? p : null;
         string dir = Arg("--dir", Path.Combine(Path.GetTempPath(), "mlnetrec-exact-peer"));
         Directory.CreateDirectory(dir);
@@ -43,8 +44,8 @@ internal sealed class ExactPeerBenchmark : IBenchmark
         var items = Uniform(rng, n, dim);
         var queries = Uniform(rng, queryCount, dim);
         double flops = 2.0 * n * dim; // per query
-        double boundUs = n * dim / (16 * ghz * 1e3); // µs per query at 16 FMAs per cycle
-        Console.WriteLine($"exact-peer: {n:N0} items × {dim}, {queryCount} queries, top-{k}, {threads} thread(s); FMA bound {boundUs:F1} µs/query at {ghz:F2} GHz; " +
+        double boundUs = flops / (peakGflops * 1e3); // µs per query at the FMA peak
+        Console.WriteLine($"exact-peer: {n:N0} items × {dim}, {queryCount} queries, top-{k}, {threads} thread(s); FMA bound {boundUs:F1} µs/query at the measured fp32 peak {peakGflops:F0} GFLOP/s per thread; " +
                           $"load {File.ReadAllText("/proc/loadavg").Trim()} (cores {Environment.ProcessorCount}, shared with other work)");
         var sw = Stopwatch.StartNew();
         using var index = EmbeddingIndex.Build(items, null);
@@ -144,19 +145,6 @@ internal sealed class ExactPeerBenchmark : IBenchmark
 
     [DllImport("libc", SetLastError = true)]
     private static extern int clock_gettime(int clock, ref Timespec time);
-
-    private static double CpuGhz()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("cpu MHz", StringComparison.Ordinal));
-            if (line != null) return double.Parse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture) / 1000;
-        }
-        catch (IOException)
-        {
-        }
-        return 3.0;
-    }
 
     private static double Median(IEnumerable<double> values) => BenchArgs.Median(values);
 
