@@ -67,9 +67,9 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _scale = LabelScale(data.Labels);
         _mean = mean / _scale;
         _bins = Math.Max(1, threads <= 2 ? 8 : 4 * threads);
-        // The team first: its helper threads start while the ratings are cut into blocks.
-        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, _bins));
-        _grid = new SgdBlockGrid(data, _bins, random, _scale, sortBlocks: false);
+        // The team first (a kept team's helper may need waking; it joins the setup below when it comes).
+        if (threads > 1) _workers = SgdWorkers.Rent(Math.Min(threads, _bins));
+        _grid = new SgdBlockGrid(data, _bins, random, _scale, build: false);
         ulong seedP = (ulong)random.NextInt64(), seedQ = (ulong)random.NextInt64();
         _userCount = new int[_users];
         _itemCount = new int[_items];
@@ -86,21 +86,38 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _rowDone = new int[_bins];
         _columnDone = new int[_bins];
         _blockLoss = new double[_bins * _bins];
-        // Sorting the blocks and drawing P and Q (each draw has its own generator) are done here by the caller alone:
-        // a helper thread just started is often not running yet, and waiting for it costs more than this work (on the
-        // busy 2-core bench machine, 3 ms against under 1 ms at k 64).
-        Prepare(0, 1, seedP, seedQ);
+        var setup = Setup(seedP, seedQ);
+        if (_workers == null) setup.Work(0, () => false);
+        else _workers.Run(w => setup.Work(w, () => _workers.Failed));
         _grid.ReleaseSortBuffers();
     }
 
-    // Worker w of `team`: sorts blocks w, w + team, …; worker 0 draws P, the last worker draws Q.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Prepare(int w, int team, ulong seedP, ulong seedQ)
+    // The grid's build (count, offsets, scatter, sort; see SgdBlockGrid) and the draws of P and Q (each from its own
+    // generator) as claimable tasks; P and Q sit where a worker would otherwise wait for the offsets.
+    private SgdPhasedTasks Setup(ulong seedP, ulong seedQ)
     {
-        var counts = new int[_grid.SortBufferLength];
-        for (int b = w; b < _bins * _bins; b += team) _grid.SortBlock(b, counts);
-        if (w == 0) Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP);
-        if (w == team - 1) Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ);
+        const int Count = 0, Offsets = 1, Scatter = 2, Sort = 3, Draw = 4;
+        var tasks = new SgdPhasedTasks();
+        for (int c = 0; c < SgdBlockGrid.Chunks; c++)
+        {
+            int chunk = c;
+            tasks.Add(Count, -1, _ => _grid.CountChunk(chunk));
+        }
+        tasks.Add(Offsets, Count, _ => _grid.ComputeOffsets());
+        tasks.Add(Draw, -1, _ => Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP));
+        tasks.Add(Draw, -1, _ => Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ));
+        for (int c = 0; c < SgdBlockGrid.Chunks; c++)
+        {
+            int chunk = c;
+            tasks.Add(Scatter, Offsets, _ => _grid.ScatterChunk(chunk));
+        }
+        var counts = new int[_workers?.Count ?? 1][]; // each worker's scratch for the block sorts
+        for (int b = 0; b < _bins * _bins; b++)
+        {
+            int block = b;
+            tasks.Add(Sort, Scatter, w => _grid.SortBlock(block, counts[w] ??= new int[_grid.SortBufferLength]));
+        }
+        return tasks;
     }
 
     /// <summary>
@@ -267,22 +284,18 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     public double Loss(float lambda)
     {
         var state = State(0, lambda, false, false);
-        if (_workers == null) BlockLosses(state, 0, 1);
-        else
+        var tasks = new SgdPhasedTasks();
+        for (int b = 0; b < _bins * _bins; b++)
         {
-            int team = _workers.Count;
-            _workers.Run(w => BlockLosses(state, w, team));
+            int block = b;
+            tasks.Add(0, -1, _ => _blockLoss[block] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels,
+                _grid.BlockStart[block], _grid.BlockStart[block + 1]));
         }
+        if (_workers == null) tasks.Work(0, () => false);
+        else _workers.Run(w => tasks.Work(w, () => _workers.Failed));
         double sum = 0;
         foreach (double l in _blockLoss) sum += l;
         return (sum * _scale * _scale + Regularization(lambda)) / _grid.BlockStart[^1];
-    }
-
-    // Worker w of `team`: the squared errors' sums of blocks w, w + team, … (summed afterwards in block order).
-    private void BlockLosses(SgdState state, int w, int team)
-    {
-        for (int b = w; b < _bins * _bins; b += team)
-            _blockLoss[b] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[b], _grid.BlockStart[b + 1]);
     }
 
     /// <summary><c>λ Σ_(u,i) (‖p_u‖² + ‖q_i‖² + b_u² + b_i²)</c> over the training ratings (rating units), from per-row rating counts.</summary>
@@ -339,7 +352,7 @@ internal sealed unsafe class ExplicitSgd : IDisposable
 
     public void Dispose()
     {
-        _workers?.Dispose();
+        _workers?.Return();
         _grid.Release();
     }
 
