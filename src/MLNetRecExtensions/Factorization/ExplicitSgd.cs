@@ -73,10 +73,8 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         ulong seedP = (ulong)random.NextInt64(), seedQ = (ulong)random.NextInt64();
         _userCount = new int[_users];
         _itemCount = new int[_items];
-        foreach (int u in data.Users) _userCount[u]++;
-        foreach (int i in data.Items) _itemCount[i]++;
-        _userRowCount = ByRow(_userCount, _grid.UserRow);
-        _itemRowCount = ByRow(_itemCount, _grid.ItemRow);
+        _userRowCount = new float[_users];
+        _itemRowCount = new float[_items];
         (_p, _pAt) = Padded(_users);
         (_q, _qAt) = Padded(_items);
         _userState = RowState(_users);
@@ -86,26 +84,37 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _rowDone = new int[_bins];
         _columnDone = new int[_bins];
         _blockLoss = new double[_bins * _bins];
-        var setup = Setup(seedP, seedQ);
+        var setup = Setup(data, seedP, seedQ);
         if (_workers == null) setup.Work(0, () => false);
         else _workers.Run(w => setup.Work(w, () => _workers.Failed));
         _grid.ReleaseSortBuffers();
     }
 
-    // The grid's build (count, offsets, scatter, sort; see SgdBlockGrid) and the draws of P and Q (each from its own
-    // generator) as claimable tasks; P and Q sit where a worker would otherwise wait for the offsets.
-    private SgdPhasedTasks Setup(ulong seedP, ulong seedQ)
+    // The grid's build (count, offsets, scatter, sort; see SgdBlockGrid), the ratings per user and item, and the draws
+    // of P and Q (each from its own generator) as claimable tasks; the independent ones sit where a worker would
+    // otherwise wait for the offsets.
+    private SgdPhasedTasks Setup(InteractionData data, ulong seedP, ulong seedQ)
     {
-        const int Count = 0, Offsets = 1, Scatter = 2, Sort = 3, Draw = 4;
+        const int Count = 0, Offsets = 1, Scatter = 2, Sort = 3, Tallies = 4, Draw = 5;
         var tasks = new SgdPhasedTasks();
         for (int c = 0; c < SgdBlockGrid.Chunks; c++)
         {
             int chunk = c;
             tasks.Add(Count, -1, _ => _grid.CountChunk(chunk));
         }
+        tasks.Add(Tallies, -1, _ => Tally(data.Users, _userCount));
+        tasks.Add(Tallies, -1, _ => Tally(data.Items, _itemCount));
         tasks.Add(Offsets, Count, _ => _grid.ComputeOffsets());
-        tasks.Add(Draw, -1, _ => Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP));
-        tasks.Add(Draw, -1, _ => Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ));
+        tasks.Add(Draw, Tallies, _ =>
+        {
+            Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP);
+            ByRow(_userCount, _grid.UserRow, _userRowCount);
+        });
+        tasks.Add(Draw, Tallies, _ =>
+        {
+            Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ);
+            ByRow(_itemCount, _grid.ItemRow, _itemRowCount);
+        });
         for (int c = 0; c < SgdBlockGrid.Chunks; c++)
         {
             int chunk = c;
@@ -357,11 +366,15 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float[] ByRow(int[] counts, int[] rowOf)
+    private static void ByRow(int[] counts, int[] rowOf, float[] byRow)
     {
-        var byRow = new float[counts.Length];
         for (int x = 0; x < counts.Length; x++) byRow[rowOf[x]] = counts[x];
-        return byRow;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tally(int[] indices, int[] counts)
+    {
+        foreach (int x in indices) counts[x]++;
     }
 
     // A pinned array holding `rows` rows of `_stride` floats starting at a 64-byte boundary (offset returned), zero.

@@ -84,12 +84,16 @@ internal sealed class SgdWorkers : IDisposable
     // Marks the kept team rented unless its helpers have ended; re-binds the helpers around the renter's CPU.
     private bool TryTake()
     {
+        _callerCpu = CallerCpu();
         lock (_gate)
         {
             if (_stop) return false;
             _rented = true;
+            // Wake the blocked helpers now: they find the last run closed, skip it and spin for the first real one, so
+            // their wake-up (long on a busy machine) overlaps the caller's setup instead of delaying the first run.
+            _generation++;
+            Monitor.PulseAll(_gate);
         }
-        _callerCpu = CallerCpu();
         return true;
     }
 
