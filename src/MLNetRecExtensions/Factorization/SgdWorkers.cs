@@ -42,6 +42,12 @@ internal sealed class SgdWorkers : IDisposable
 
     // The CPU the renting thread ran on when it took the team; each helper re-binds when it changes.
     private volatile int _callerCpu = -1;
+    // The renting thread's own allowed CPUs while it is bound to _callerCpu (null: not bound), and that thread.
+    private ulong[]? _callerMask;
+    // The creating thread's allowed CPUs (before any binding): every binding of a helper chooses among these, since a
+    // bound thread's own set is its one CPU.
+    private readonly int[] _allowed;
+    private Thread? _caller;
 
     /// <summary>Starts a team of <paramref name="count"/> workers (the caller and count − 1 helpers), rented at once; prefer <see cref="Rent"/>.</summary>
     public SgdWorkers(int count)
@@ -49,6 +55,8 @@ internal sealed class SgdWorkers : IDisposable
         Count = count;
         _rented = true;
         _callerCpu = CallerCpu();
+        _allowed = OperatingSystem.IsLinux() ? LinuxAffinity.AllowedCpus() : [];
+        BindCaller();
         _threads = new Thread[count - 1];
         for (int w = 1; w < count; w++)
         {
@@ -77,6 +85,7 @@ internal sealed class SgdWorkers : IDisposable
     /// <summary>Ends the run's use of the team: keeps it idle for the next <see cref="Rent"/>, or disposes it when one is kept already.</summary>
     public void Return()
     {
+        UnbindCaller();
         lock (_gate) _rented = false;
         if (Interlocked.CompareExchange(ref s_idle, this, null) != null) Dispose();
     }
@@ -94,7 +103,24 @@ internal sealed class SgdWorkers : IDisposable
             _generation++;
             Monitor.PulseAll(_gate);
         }
+        BindCaller();
         return true;
+    }
+
+    // The renting thread stays on its CPU for the run (given back by Return): the helpers are bound to the other CPUs,
+    // and a caller that migrated onto a helper's CPU (the scheduler does so on a busy machine) would share it with that
+    // helper, two threads running no faster than one.
+    private void BindCaller()
+    {
+        _caller = Thread.CurrentThread;
+        _callerMask = _callerCpu >= 0 && OperatingSystem.IsLinux() ? LinuxAffinity.PinHere(_callerCpu, Count) : null;
+    }
+
+    private void UnbindCaller()
+    {
+        if (_callerMask != null && _caller == Thread.CurrentThread) LinuxAffinity.Restore(_callerMask);
+        _callerMask = null;
+        _caller = null;
     }
 
     private static int CallerCpu()
@@ -176,7 +202,7 @@ internal sealed class SgdWorkers : IDisposable
             int cpu = _callerCpu;
             if (cpu >= 0 && cpu != boundTo)
             {
-                LinuxAffinity.PinToOther(cpu, worker, Count);
+                LinuxAffinity.PinToOther(_allowed, cpu, worker, Count);
                 boundTo = cpu;
             }
             Interlocked.Increment(ref _active);
@@ -193,6 +219,7 @@ internal sealed class SgdWorkers : IDisposable
 
     public void Dispose()
     {
+        UnbindCaller();
         lock (_gate)
         {
             _stop = true;
