@@ -110,4 +110,43 @@ public sealed class SgdSetupTests
         }
         finally { team.Return(); }
     }
+
+    [TestMethod]
+    public void ABoundThreadCanBeBoundAgainToAnotherCpuAndTheCallerIsGivenBackItsSet()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("CPU binding is Linux only.");
+        var allowed = LinuxAffinity.AllowedCpus();
+        if (allowed.Length < 2) Assert.Inconclusive("Needs two allowed CPUs.");
+        // Asserts stay on the test thread: a failure on another thread would end the test process.
+        int first = -1, second = -1;
+        bool pinned1 = false, pinned2 = false;
+        Within(() =>
+        {
+            // Worker 1 after allowed[0] is allowed[1]; once bound there, worker 1 after allowed[1] is allowed[0].
+            pinned1 = LinuxAffinity.PinToOther(allowed, allowed[0], 1, 2);
+            first = LinuxAffinity.CurrentCpu();
+            pinned2 = LinuxAffinity.PinToOther(allowed, allowed[1], 1, 2);
+            second = LinuxAffinity.CurrentCpu();
+        });
+        Assert.IsTrue(pinned1 && pinned2);
+        Assert.AreEqual(allowed[1], first);
+        Assert.AreEqual(allowed[0], second);
+        int whileBound = -1, afterRestore = -1;
+        Within(() =>
+        {
+            var saved = LinuxAffinity.PinHere(LinuxAffinity.CurrentCpu(), 2);
+            whileBound = LinuxAffinity.AllowedCpus().Length;
+            if (saved != null) LinuxAffinity.Restore(saved);
+            afterRestore = LinuxAffinity.AllowedCpus().Length;
+        });
+        Assert.AreEqual(1, whileBound);
+        Assert.AreEqual(allowed.Length, afterRestore);
+    }
+
+    private static void Within(Action body)
+    {
+        var thread = new Thread(() => body());
+        thread.Start();
+        thread.Join();
+    }
 }
