@@ -45,6 +45,8 @@ internal sealed class ColdStartTuning : IBenchmark
         ["time-full-cap20-e6-lr001"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 6; o.LearningRate = 0.001f; }),
         ["timeage-full-cap30-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 30; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; }),
         ["timeage-full-cap20-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; }),
+        ["timeage-full-cap20-e4-t01"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; o.Temperature = 0.1f; }),
+        ["timeage-full-cap20-e4-t03"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; o.Temperature = 0.3f; }),
         ["timeage-full-cap10-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 10; o.NumberOfEpochs = 6; o.CategoricalColumnNames = []; }),
         ["timeonly-full-cap20-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 6; o.CategoricalColumnNames = []; o.ContinuousColumnNames = ["Timestamp"]; }),
         ["time-full-cap20-e24"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 24; }),
