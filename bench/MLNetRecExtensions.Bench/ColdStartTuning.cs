@@ -47,6 +47,8 @@ internal sealed class ColdStartTuning : IBenchmark
         ["timeage-full-cap20-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; }),
         ["timeage-full-cap20-e4-t01"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; o.Temperature = 0.1f; }),
         ["timeage-full-cap20-e4-t03"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; o.Temperature = 0.3f; }),
+        ["timeage-full-cap15-e4"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 15; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; }),
+        ["timeage-full-cap20-e4-d32"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 4; o.CategoricalColumnNames = []; o.EmbeddingDimension = 32; }),
         ["timeage-full-cap10-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 10; o.NumberOfEpochs = 6; o.CategoricalColumnNames = []; }),
         ["timeonly-full-cap20-e6"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 6; o.CategoricalColumnNames = []; o.ContinuousColumnNames = ["Timestamp"]; }),
         ["time-full-cap20-e24"] = () => With(Features(true), o => { o.Loss = TwoTowerLoss.FullSoftmax; o.MaxExamplesPerUser = 20; o.NumberOfEpochs = 24; }),
