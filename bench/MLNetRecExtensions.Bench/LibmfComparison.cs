@@ -8,8 +8,8 @@ using MLNetRecExtensions.Factorization;
 namespace MLNetRecExtensions.Bench;
 
 /// <summary>
-/// <c>mf speed</c>: explicit MF SGD Fit time and test RMSE against LIBMF in interleaved rounds (ours, LIBMF, ours,
-/// …) on MovieLens-100K random 80/20 (seed 42) at rank 8 / 64 / 100, 2 and 1 threads, and on the training data
+/// <c>mf speed</c>: explicit MF SGD Fit time and test RMSE against LIBMF in interleaved rounds (each round: ours and
+/// LIBMF at 2 threads, then both at 1 thread) on MovieLens-100K random 80/20 (seed 42) at rank 8 / 64 / 100, and on the training data
 /// repeated 10× and 100× (block-diagonal copies: new users and new items per copy) to show the cost stays linear.
 /// LIBMF is an external program given by <c>libmf=PATH</c> or <c>MLNETREC_LIBMF_DRIVER</c>, called as
 /// <c>PATH train test k lambda eta iterations threads 1 users items</c> on text files of 0-based <c>user item rating</c>
@@ -34,12 +34,15 @@ internal static class LibmfComparison
         {
             Console.WriteLine($"\nML-100K random 80/20, 20 iterations; medians of {rounds} interleaved rounds");
             Console.WriteLine($"{"k",4} {"λ",5} {"thr",4} {"ours ms",9} {"LIBMF ms",9} {"ours/LIBMF",11} {"ours cpu",9} {"LIBMF cpu",10} {"cpu ratio",10} {"ours RMSE",10} {"LIBMF RMSE",11}");
-            var oursByConfig = new Dictionary<(int, int), double>();
+            var speedups = new Dictionary<int, (double OfMedians, double MedianRatio)>();
             foreach (var (rank, lambda) in new[] { (8, 0.1), (64, 0.05), (100, 0.1) })
-                foreach (int threads in new[] { 2, 1 })
-                    oursByConfig[(rank, threads)] = Compare(train, test, dir.FullName, "x1", rank, lambda, threads, rounds, driver);
+            {
+                var ours = Compare(train, test, dir.FullName, "x1", rank, lambda, [2, 1], rounds, driver);
+                var perRound = ours[1].Zip(ours[2], (one, two) => one / two).ToList();
+                speedups[rank] = (Median(ours[1]) / Median(ours[2]), Median(perRound));
+            }
             foreach (int rank in new[] { 8, 64, 100 })
-                Console.WriteLine($"ours k {rank}: 2 threads {oursByConfig[(rank, 1)] / oursByConfig[(rank, 2)]:F2}× faster than 1 thread");
+                Console.WriteLine($"ours k {rank}: 2 threads {speedups[rank].OfMedians:F2}× faster than 1 thread (median of the rounds' own ratios {speedups[rank].MedianRatio:F2}×)");
             if (!args.Contains("noscale"))
             {
                 Console.WriteLine($"\nScaling: training data repeated (block-diagonal copies), k 64, λ 0.05, 2 threads");
@@ -48,7 +51,7 @@ internal static class LibmfComparison
                 foreach (int copies in new[] { 1, 10, 100 })
                 {
                     var (t, v) = (Repeat(train, copies), Repeat(test, copies));
-                    double ms = Compare(t, v, dir.FullName, $"x{copies}", 64, 0.05, 2, copies == 100 ? Math.Max(3, rounds / 2) : rounds, driver, $"   {copies}×");
+                    double ms = Median(Compare(t, v, dir.FullName, $"x{copies}", 64, 0.05, [2], copies == 100 ? Math.Max(3, rounds / 2) : rounds, driver, $"   {copies}×")[2]);
                     baseMs ??= ms;
                     Console.WriteLine($"     ours per rating vs 1×: {ms / baseMs / copies:F2}");
                 }
@@ -58,11 +61,12 @@ internal static class LibmfComparison
         Console.WriteLine($"load after: {File.ReadAllText("/proc/loadavg").Trim()}");
     }
 
-    private static double Compare(InteractionData train, InteractionData test, string dir, string tag, int rank, double lambda, int threads,
-        int rounds, string? driver, string suffix = "")
+    // Each round runs every thread count in turn, ours then LIBMF's, so that the thread counts and both sides share the
+    // machine's moments of load; prints one row per thread count and returns our Fit times (ms) per thread count.
+    private static Dictionary<int, List<double>> Compare(InteractionData train, InteractionData test, string dir, string tag, int rank, double lambda,
+        int[] threadCounts, int rounds, string? driver, string suffix = "")
     {
         var ml = new MLContext(1);
-        var options = new MatrixFactorizationTrainer.Options { ApproximationRank = rank, Lambda = lambda, LearningRate = 0.1, NumberOfIterations = 20, NumberOfThreads = threads };
         var view = train.ToDataView(ml);
         string trainFile = Path.Combine(dir, tag + ".train"), testFile = Path.Combine(dir, tag + ".test");
         if (driver != null && !File.Exists(trainFile))
@@ -70,35 +74,42 @@ internal static class LibmfComparison
             Write(train, trainFile);
             Write(test, testFile);
         }
-        ml.Recommenders().Trainers.MatrixFactorization(options).Fit(view); // warm-up (JIT)
-        var ours = new List<double>();
-        var peer = new List<double>();
-        var oursCpu = new List<double>();
-        var peerCpu = new List<double>();
+        MatrixFactorizationTrainer.Options OptionsFor(int threads) =>
+            new() { ApproximationRank = rank, Lambda = lambda, LearningRate = 0.1, NumberOfIterations = 20, NumberOfThreads = threads };
+        foreach (int threads in threadCounts) ml.Recommenders().Trainers.MatrixFactorization(OptionsFor(threads)).Fit(view); // warm-up (JIT)
+        var ours = threadCounts.ToDictionary(t => t, _ => new List<double>());
+        var peer = threadCounts.ToDictionary(t => t, _ => new List<double>());
+        var oursCpu = threadCounts.ToDictionary(t => t, _ => new List<double>());
+        var peerCpu = threadCounts.ToDictionary(t => t, _ => new List<double>());
+        var oursRmse = new Dictionary<int, double>();
+        var peerRmse = threadCounts.ToDictionary(t => t, _ => double.NaN);
         var process = Process.GetCurrentProcess();
-        double oursRmse = 0, peerRmse = double.NaN;
         for (int round = 0; round < rounds; round++)
-        {
-            process.Refresh();
-            var cpu0 = process.TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            var model = ml.Recommenders().Trainers.MatrixFactorization(options).Fit(view);
-            ours.Add(sw.Elapsed.TotalMilliseconds);
-            process.Refresh();
-            oursCpu.Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
-            oursRmse = Rmse(test, model.Score);
-            if (driver != null)
+            foreach (int threads in threadCounts)
             {
-                var (ms, rmse, cpu) = RunDriver(driver, trainFile, testFile, rank, lambda, threads, train.UserCount, train.ItemCount);
-                peer.Add(ms);
-                peerCpu.Add(cpu);
-                peerRmse = rmse;
+                process.Refresh();
+                var cpu0 = process.TotalProcessorTime;
+                var sw = Stopwatch.StartNew();
+                var model = ml.Recommenders().Trainers.MatrixFactorization(OptionsFor(threads)).Fit(view);
+                ours[threads].Add(sw.Elapsed.TotalMilliseconds);
+                process.Refresh();
+                oursCpu[threads].Add((process.TotalProcessorTime - cpu0).TotalMilliseconds);
+                oursRmse[threads] = Rmse(test, model.Score);
+                if (driver != null)
+                {
+                    var (ms, rmse, cpu) = RunDriver(driver, trainFile, testFile, rank, lambda, threads, train.UserCount, train.ItemCount);
+                    peer[threads].Add(ms);
+                    peerCpu[threads].Add(cpu);
+                    peerRmse[threads] = rmse;
+                }
             }
+        foreach (int threads in threadCounts)
+        {
+            double oursMs = Median(ours[threads]), peerMs = peer[threads].Count > 0 ? Median(peer[threads]) : double.NaN;
+            double oursC = Median(oursCpu[threads]), peerC = peerCpu[threads].Count > 0 ? Median(peerCpu[threads]) : double.NaN;
+            Console.WriteLine($"{rank,4} {lambda,5} {threads,4} {oursMs,9:F1} {peerMs,9:F1} {oursMs / peerMs,10:F2}x {oursC,9:F1} {peerC,10:F1} {oursC / peerC,9:F2}x {oursRmse[threads],10:F4} {peerRmse[threads],11:F4}{suffix}");
         }
-        double oursMs = Median(ours), peerMs = peer.Count > 0 ? Median(peer) : double.NaN;
-        double oursC = Median(oursCpu), peerC = peerCpu.Count > 0 ? Median(peerCpu) : double.NaN;
-        Console.WriteLine($"{rank,4} {lambda,5} {threads,4} {oursMs,9:F1} {peerMs,9:F1} {oursMs / peerMs,10:F2}x {oursC,9:F1} {peerC,10:F1} {oursC / peerC,9:F2}x {oursRmse,10:F4} {peerRmse,11:F4}{suffix}");
-        return oursMs;
+        return ours;
     }
 
     private static (double Ms, double Rmse, double CpuMs) RunDriver(string driver, string train, string test, int rank, double lambda, int threads, int users, int items)

@@ -9,7 +9,9 @@ namespace MLNetRecExtensions.Bench;
 /// StratifiedByUser(0.75, seed) for several seeds: NDCG@10 / Recall@10 of each, and the mean over seeds.
 /// <c>warmtune [val] SEEDS VARIANTS [data dir]</c>, e.g. <c>warmtune 42,1,2 ids,features</c>. A variant is a name of
 /// <see cref="Variants"/> followed by <c>+</c>-separated changes: <c>wd1e-4</c> (EmbeddingWeightDecay), <c>e16</c>
-/// (epochs), <c>d96</c> (dimension), <c>lr0.002</c> (learning rate), e.g. <c>features+wd1e-4+e16</c>, <c>ids+wd1e-4+e16</c>.
+/// (epochs), <c>d96</c> (dimension), <c>lr0.002</c> (learning rate), <c>t0.1</c> (temperature), <c>b512</c> (batch size),
+/// <c>ud0.1</c> / <c>id0.1</c> (user / item ID dropout), <c>mix256</c> (shared negatives), <c>full</c> (full softmax),
+/// <c>dot</c> (dot-product similarity), <c>nohist</c> (no training-history pooling), e.g. <c>features+wd1e-4+e16</c>, <c>ids+wd1e-4+e16</c>.
 /// With <c>val</c> the test side is never read: the split's training rows are split again, StratifiedByUser(0.75, seed + 1000),
 /// and variants are trained on the inner training rows and ranked on the inner held-out rows (validation).
 /// </summary>
@@ -46,6 +48,9 @@ internal sealed class WarmTuning : IBenchmark
         options ??= new TwoTowerOptions();
         foreach (var p in parts.Skip(1))
         {
+            if (p == "full") { options.Loss = TwoTowerLoss.FullSoftmax; continue; }
+            if (p == "dot") { options.Similarity = TwoTowerSimilarity.Dot; continue; }
+            if (p == "nohist") { options.UseTrainingHistory = false; continue; }
             var m = System.Text.RegularExpressions.Regex.Match(p, "^([a-z]+)(.+)$");
             string v = m.Groups[2].Value;
             var inv = System.Globalization.CultureInfo.InvariantCulture;
@@ -55,7 +60,12 @@ internal sealed class WarmTuning : IBenchmark
                 case "e": options.NumberOfEpochs = int.Parse(v, inv); break;
                 case "d": options.EmbeddingDimension = int.Parse(v, inv); break;
                 case "lr": options.LearningRate = float.Parse(v, inv); break;
-                default: throw new ArgumentException($"Unknown variant change '{p}' in '{spec}' (expected wd, e, d or lr followed by a number).");
+                case "t": options.Temperature = float.Parse(v, inv); break;
+                case "b": options.BatchSize = int.Parse(v, inv); break;
+                case "ud": options.UserIdDropout = float.Parse(v, inv); break;
+                case "id": options.ItemIdDropout = float.Parse(v, inv); break;
+                case "mix": options.SharedNegatives = int.Parse(v, inv); break;
+                default: throw new ArgumentException($"Unknown variant change '{p}' in '{spec}' (expected full, dot, nohist, or wd, e, d, lr, t, b, ud, id, mix followed by a number).");
             }
         }
         return options;

@@ -105,6 +105,9 @@ public sealed class InteractionData
     /// columns of known cardinality; the label column (optional) must be <c>Single</c> or <c>Double</c> and finite;
     /// the timestamp column (optional) must be numeric. Rows with a missing key (0) are rejected.
     /// </summary>
+    /// <remarks>A view made by <see cref="ToDataView"/>, read with its own column names, is not cursored: the result
+    /// shares its arrays (the same values in the same order, the labels still checked), so reading costs nothing
+    /// per row.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type.</exception>
     /// <exception cref="InvalidDataException">A row holds a missing key or a NaN/infinite label, or there are no rows.</exception>
     public static InteractionData FromDataView(IDataView data, string userColumn = InteractionColumns.User,
@@ -117,6 +120,7 @@ public sealed class InteractionData
         DataViewSchema.Column? labelCol = labelColumn == null ? null : SchemaChecks.RequireNumericColumn(data.Schema, labelColumn, "label");
         DataViewSchema.Column? timeCol = timestampColumn == null ? null : SchemaChecks.RequireNumericColumn(data.Schema, timestampColumn, "timestamp");
 
+        if (Shared(data, userCol, itemCol, labelCol, timeCol) is { } shared) return shared;
         int userCount = (int)((KeyDataViewType)userCol.Type).Count;
         int itemCount = (int)((KeyDataViewType)itemCol.Type).Count;
         int capacity = (int)Math.Clamp(data.GetRowCount() ?? 1024, 16, Array.MaxLength);
@@ -142,6 +146,31 @@ public sealed class InteractionData
         }
         return new InteractionData(userCount, itemCount, users, items, labels, times,
             SchemaChecks.TryGetKeyValues(userCol), SchemaChecks.TryGetKeyValues(itemCol));
+    }
+
+    // A view made by ToDataView read back with its own column roles gives its interactions without a cursor (the arrays
+    // are shared, as the view shares them): what the cursor would read, in the same order. Labels are still checked
+    // (a non-finite one, or no rows, leaves it to the cursor path and its error message).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static InteractionData? Shared(IDataView data, DataViewSchema.Column userCol, DataViewSchema.Column itemCol,
+        DataViewSchema.Column? labelCol, DataViewSchema.Column? timeCol)
+    {
+        if (data is not InteractionDataView view || userCol.Name != InteractionColumns.User || itemCol.Name != InteractionColumns.Item
+            || labelCol is { Name: not InteractionColumns.Label } || timeCol is { Name: not InteractionColumns.Timestamp })
+            return null;
+        var d = view.Data;
+        if (d.Count == 0) return null;
+        if (labelCol != null)
+            foreach (float l in d.Labels)
+                if (!float.IsFinite(l)) return null;
+        if (labelCol != null && (timeCol != null) == (d.Timestamps != null)) return d;
+        float[] labels = d.Labels;
+        if (labelCol == null)
+        {
+            labels = new float[d.Count];
+            Array.Fill(labels, 1f);
+        }
+        return new InteractionData(d.UserCount, d.ItemCount, d.Users, d.Items, labels, timeCol == null ? null : d.Timestamps, d.UserIds, d.ItemIds);
     }
 
     // The cursor loop of FromDataView, fully optimised at once (it runs once per Fit, so tiered compilation would leave

@@ -33,6 +33,9 @@ internal sealed class InteractionDataView : IDataView
 
     public DataViewSchema Schema { get; }
 
+    /// <summary>The interactions this view reads.</summary>
+    public InteractionData Data => _data;
+
     public bool CanShuffle => false;
 
     public long? GetRowCount() => _data.Count;

@@ -67,16 +67,14 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _scale = LabelScale(data.Labels);
         _mean = mean / _scale;
         _bins = Math.Max(1, threads <= 2 ? 8 : 4 * threads);
-        // The team first: its helper threads start while the ratings are cut into blocks.
-        if (threads > 1) _workers = new SgdWorkers(Math.Min(threads, _bins));
-        _grid = new SgdBlockGrid(data, _bins, random, _scale, sortBlocks: false);
+        // The team first (a kept team's helper may need waking; it joins the setup below when it comes).
+        if (threads > 1) _workers = SgdWorkers.Rent(Math.Min(threads, _bins));
+        _grid = new SgdBlockGrid(data, _bins, random, _scale, build: false);
         ulong seedP = (ulong)random.NextInt64(), seedQ = (ulong)random.NextInt64();
         _userCount = new int[_users];
         _itemCount = new int[_items];
-        foreach (int u in data.Users) _userCount[u]++;
-        foreach (int i in data.Items) _itemCount[i]++;
-        _userRowCount = ByRow(_userCount, _grid.UserRow);
-        _itemRowCount = ByRow(_itemCount, _grid.ItemRow);
+        _userRowCount = new float[_users];
+        _itemRowCount = new float[_items];
         (_p, _pAt) = Padded(_users);
         (_q, _qAt) = Padded(_items);
         _userState = RowState(_users);
@@ -86,21 +84,49 @@ internal sealed unsafe class ExplicitSgd : IDisposable
         _rowDone = new int[_bins];
         _columnDone = new int[_bins];
         _blockLoss = new double[_bins * _bins];
-        // Sorting the blocks and drawing P and Q (each draw has its own generator) are done here by the caller alone:
-        // a helper thread just started is often not running yet, and waiting for it costs more than this work (on the
-        // busy 2-core bench machine, 3 ms against under 1 ms at k 64).
-        Prepare(0, 1, seedP, seedQ);
+        var setup = Setup(data, seedP, seedQ);
+        if (_workers == null) setup.Work(0, () => false);
+        else _workers.Run(w => setup.Work(w, () => _workers.Failed));
         _grid.ReleaseSortBuffers();
     }
 
-    // Worker w of `team`: sorts blocks w, w + team, …; worker 0 draws P, the last worker draws Q.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Prepare(int w, int team, ulong seedP, ulong seedQ)
+    // The grid's build (count, offsets, scatter, sort; see SgdBlockGrid), the ratings per user and item, and the draws
+    // of P and Q (each from its own generator) as claimable tasks; the independent ones sit where a worker would
+    // otherwise wait for the offsets.
+    private SgdPhasedTasks Setup(InteractionData data, ulong seedP, ulong seedQ)
     {
-        var counts = new int[_grid.SortBufferLength];
-        for (int b = w; b < _bins * _bins; b += team) _grid.SortBlock(b, counts);
-        if (w == 0) Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP);
-        if (w == team - 1) Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ);
+        const int Count = 0, Offsets = 1, Scatter = 2, Sort = 3, Tallies = 4, Draw = 5;
+        var tasks = new SgdPhasedTasks();
+        for (int c = 0; c < SgdBlockGrid.Chunks; c++)
+        {
+            int chunk = c;
+            tasks.Add(Count, -1, _ => _grid.CountChunk(chunk));
+        }
+        tasks.Add(Tallies, -1, _ => Tally(data.Users, _userCount));
+        tasks.Add(Tallies, -1, _ => Tally(data.Items, _itemCount));
+        tasks.Add(Offsets, Count, _ => _grid.ComputeOffsets());
+        tasks.Add(Draw, Tallies, _ =>
+        {
+            Initialize(_p, _pAt, _userCount, _grid.UserRow, seedP);
+            ByRow(_userCount, _grid.UserRow, _userRowCount);
+        });
+        tasks.Add(Draw, Tallies, _ =>
+        {
+            Initialize(_q, _qAt, _itemCount, _grid.ItemRow, seedQ);
+            ByRow(_itemCount, _grid.ItemRow, _itemRowCount);
+        });
+        for (int c = 0; c < SgdBlockGrid.Chunks; c++)
+        {
+            int chunk = c;
+            tasks.Add(Scatter, Offsets, _ => _grid.ScatterChunk(chunk));
+        }
+        var counts = new int[_workers?.Count ?? 1][]; // each worker's scratch for the block sorts
+        for (int b = 0; b < _bins * _bins; b++)
+        {
+            int block = b;
+            tasks.Add(Sort, Scatter, w => _grid.SortBlock(block, counts[w] ??= new int[_grid.SortBufferLength]));
+        }
+        return tasks;
     }
 
     /// <summary>
@@ -267,22 +293,18 @@ internal sealed unsafe class ExplicitSgd : IDisposable
     public double Loss(float lambda)
     {
         var state = State(0, lambda, false, false);
-        if (_workers == null) BlockLosses(state, 0, 1);
-        else
+        var tasks = new SgdPhasedTasks();
+        for (int b = 0; b < _bins * _bins; b++)
         {
-            int team = _workers.Count;
-            _workers.Run(w => BlockLosses(state, w, team));
+            int block = b;
+            tasks.Add(0, -1, _ => _blockLoss[block] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels,
+                _grid.BlockStart[block], _grid.BlockStart[block + 1]));
         }
+        if (_workers == null) tasks.Work(0, () => false);
+        else _workers.Run(w => tasks.Work(w, () => _workers.Failed));
         double sum = 0;
         foreach (double l in _blockLoss) sum += l;
         return (sum * _scale * _scale + Regularization(lambda)) / _grid.BlockStart[^1];
-    }
-
-    // Worker w of `team`: the squared errors' sums of blocks w, w + team, … (summed afterwards in block order).
-    private void BlockLosses(SgdState state, int w, int team)
-    {
-        for (int b = w; b < _bins * _bins; b += team)
-            _blockLoss[b] = SgdKernel.Loss(_kind, state, _grid.Users, _grid.Items, _grid.Labels, _grid.BlockStart[b], _grid.BlockStart[b + 1]);
     }
 
     /// <summary><c>λ Σ_(u,i) (‖p_u‖² + ‖q_i‖² + b_u² + b_i²)</c> over the training ratings (rating units), from per-row rating counts.</summary>
@@ -339,16 +361,20 @@ internal sealed unsafe class ExplicitSgd : IDisposable
 
     public void Dispose()
     {
-        _workers?.Dispose();
+        _workers?.Return();
         _grid.Release();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float[] ByRow(int[] counts, int[] rowOf)
+    private static void ByRow(int[] counts, int[] rowOf, float[] byRow)
     {
-        var byRow = new float[counts.Length];
         for (int x = 0; x < counts.Length; x++) byRow[rowOf[x]] = counts[x];
-        return byRow;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tally(int[] indices, int[] counts)
+    {
+        foreach (int x in indices) counts[x]++;
     }
 
     // A pinned array holding `rows` rows of `_stride` floats starting at a 64-byte boundary (offset returned), zero.

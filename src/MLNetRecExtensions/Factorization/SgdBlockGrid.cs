@@ -17,65 +17,116 @@ namespace MLNetRecExtensions.Factorization;
 /// </summary>
 internal sealed class SgdBlockGrid
 {
+    /// <summary>
+    /// The ratings are placed in <see cref="Chunks"/> contiguous runs of the input (<see cref="CountChunk"/>, then
+    /// <see cref="ComputeOffsets"/>, then <see cref="ScatterChunk"/>); the stored arrays do not depend on the number of
+    /// chunks, nor on the order or the threads the chunks run on.
+    /// </summary>
+    public const int Chunks = 4;
+
     /// <param name="data">The ratings (0-based users and items).</param>
     /// <param name="bins">Row (and column) bins, ≥ 1.</param>
     /// <param name="random">Draws the two renumberings (users first, then items).</param>
     /// <param name="labelScale">Every stored label is the rating divided by this.</param>
-    /// <param name="sortBlocks">Sort every block now (else the caller calls <see cref="SortBlock"/> for each block before use).</param>
+    /// <param name="build">Place and sort the ratings now (else the caller runs <see cref="CountChunk"/> for every
+    /// chunk, <see cref="ComputeOffsets"/>, <see cref="ScatterChunk"/> for every chunk and <see cref="SortBlock"/> for
+    /// every block, in that order of steps, each step's calls in any order or at the same time).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per Fit: optimise at once, not after tiering
-    public SgdBlockGrid(InteractionData data, int bins, Random random, float labelScale = 1f, bool sortBlocks = true)
+    public SgdBlockGrid(InteractionData data, int bins, Random random, float labelScale = 1f, bool build = true)
     {
         Bins = bins;
+        _data = data;
         int users = data.UserCount, items = data.ItemCount, n = data.Count;
         UserRow = Permutation(users, random);
         ItemRow = Permutation(items, random);
         int userSeg = (users + bins - 1) / bins, itemSeg = (items + bins - 1) / bins;
         SortedByUser = users > items;
+        _labelScale = labelScale;
 
-        // Three stable counting sorts: the ratings go to their blocks (bins² buckets), then inside each block (small
+        // Three stable counting sorts: the ratings go to their blocks (bins² buckets; each chunk of the input counts its
+        // own ratings per block and writes them from its own offsets, the serial order), then inside each block (small
         // enough to stay in cache) by the minor row and then by the major row, which leaves each block sorted by
         // (major, minor) with equal pairs in input order. No division per rating: per user and per item the block
         // row / column comes from a table.
-        int[] userRow = UserRow, itemRow = ItemRow;
-        int[] dataUsers = data.Users, dataItems = data.Items;
-        float[] dataLabels = data.Labels;
-        var userBlock = new int[users];
-        for (int u = 0; u < users; u++) userBlock[u] = userRow[u] / userSeg * bins;
-        var itemBlock = new int[items];
-        for (int i = 0; i < items; i++) itemBlock[i] = itemRow[i] / itemSeg;
-        var start = new int[bins * bins + 1];
-        for (int r = 0; r < n; r++) start[userBlock[dataUsers[r]] + itemBlock[dataItems[r]] + 1]++;
-        for (int b = 0; b < bins * bins; b++) start[b + 1] += start[b];
-        BlockStart = start;
-        var next = (int[])start.Clone();
-        // From the shared pool too (Release gives them back): arrays fresh from the OS cost a page fault per 4 KiB.
-        var users1 = ArrayPool<int>.Shared.Rent(n);
-        var items1 = ArrayPool<int>.Shared.Rent(n);
-        var labels1 = ArrayPool<float>.Shared.Rent(n);
-        float inverseScale = 1f / labelScale;
-        for (int r = 0; r < n; r++)
+        _userBlock = new int[users];
+        for (int u = 0; u < users; u++) _userBlock[u] = UserRow[u] / userSeg * bins;
+        _itemBlock = new int[items];
+        for (int i = 0; i < items; i++) _itemBlock[i] = ItemRow[i] / itemSeg;
+        BlockStart = new int[bins * bins + 1];
+        _chunkNext = new int[Chunks][];
+        for (int c = 0; c < Chunks; c++) _chunkNext[c] = new int[bins * bins];
+        // From the shared pool (Release gives them back): arrays fresh from the OS cost a page fault per 4 KiB, and a
+        // Fit would otherwise put six arrays of the data's size on the large-object heap.
+        Users = ArrayPool<int>.Shared.Rent(n);
+        Items = ArrayPool<int>.Shared.Rent(n);
+        Labels = ArrayPool<float>.Shared.Rent(n);
+        _users2 = ArrayPool<int>.Shared.Rent(n);
+        _items2 = ArrayPool<int>.Shared.Rent(n);
+        _labels2 = ArrayPool<float>.Shared.Rent(n);
+        _userSeg = userSeg;
+        _itemSeg = itemSeg;
+        if (build)
+        {
+            for (int c = 0; c < Chunks; c++) CountChunk(c);
+            ComputeOffsets();
+            for (int c = 0; c < Chunks; c++) ScatterChunk(c);
+            var counts = new int[SortBufferLength];
+            for (int block = 0; block < bins * bins; block++) SortBlock(block, counts);
+            ReleaseSortBuffers();
+        }
+    }
+
+    private readonly InteractionData _data;
+    private readonly float _labelScale;
+    private readonly int[] _userBlock, _itemBlock;
+    private readonly int[][] _chunkNext; // per chunk: its ratings per block, then (after ComputeOffsets) where its next one goes
+
+    private (int From, int To) ChunkRange(int chunk) =>
+        ((int)((long)chunk * _data.Count / Chunks), (int)((long)(chunk + 1) * _data.Count / Chunks));
+
+    /// <summary>Counts the ratings of input chunk <paramref name="chunk"/> (of <see cref="Chunks"/>) per block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void CountChunk(int chunk)
+    {
+        var (from, to) = ChunkRange(chunk);
+        int[] count = _chunkNext[chunk], userBlock = _userBlock, itemBlock = _itemBlock, users = _data.Users, items = _data.Items;
+        Array.Clear(count);
+        for (int r = from; r < to; r++) count[userBlock[users[r]] + itemBlock[items[r]]]++;
+    }
+
+    /// <summary>Sets <see cref="BlockStart"/> and each chunk's first position per block, once every chunk is counted.</summary>
+    public void ComputeOffsets()
+    {
+        int at = 0, blocks = Bins * Bins;
+        for (int b = 0; b < blocks; b++)
+        {
+            BlockStart[b] = at;
+            for (int c = 0; c < Chunks; c++)
+            {
+                int count = _chunkNext[c][b];
+                _chunkNext[c][b] = at;
+                at += count;
+            }
+        }
+        BlockStart[blocks] = at;
+    }
+
+    /// <summary>Writes the ratings of input chunk <paramref name="chunk"/> to their blocks (renumbered, label scaled), once the offsets are computed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void ScatterChunk(int chunk)
+    {
+        var (from, to) = ChunkRange(chunk);
+        int[] next = _chunkNext[chunk], userBlock = _userBlock, itemBlock = _itemBlock, userRow = UserRow, itemRow = ItemRow;
+        int[] dataUsers = _data.Users, dataItems = _data.Items, users1 = Users, items1 = Items;
+        float[] dataLabels = _data.Labels, labels1 = Labels;
+        float labelScale = _labelScale, inverseScale = 1f / labelScale;
+        for (int r = from; r < to; r++)
         {
             int u = dataUsers[r], i = dataItems[r];
             int at = next[userBlock[u] + itemBlock[i]]++;
             users1[at] = userRow[u];
             items1[at] = itemRow[i];
             labels1[at] = labelScale == 1f ? dataLabels[r] : dataLabels[r] * inverseScale;
-        }
-        Users = users1;
-        Items = items1;
-        Labels = labels1;
-        // The sort's scratch arrays come from the shared pool (a Fit would otherwise put three more arrays of the data's
-        // size on the large-object heap); ReleaseSortBuffers gives them back.
-        _users2 = ArrayPool<int>.Shared.Rent(n);
-        _items2 = ArrayPool<int>.Shared.Rent(n);
-        _labels2 = ArrayPool<float>.Shared.Rent(n);
-        _userSeg = userSeg;
-        _itemSeg = itemSeg;
-        if (sortBlocks)
-        {
-            var counts = new int[Math.Max(userSeg, itemSeg) + 1];
-            for (int block = 0; block < bins * bins; block++) SortBlock(block, counts);
-            ReleaseSortBuffers();
         }
     }
 

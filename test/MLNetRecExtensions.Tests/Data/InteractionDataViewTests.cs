@@ -68,4 +68,42 @@ public sealed class InteractionDataViewTests
         Assert.AreEqual(4, n);
         Assert.IsFalse(cursor.MoveNext());
     }
+
+    [TestMethod]
+    public void ReadingTheViewBackEqualsReadingItThroughACursorForEveryColumnChoice()
+    {
+        var ml = new MLContext(1);
+        var data = Sample(true);
+        foreach (var (label, time) in new (string?, string?)[] { ("Label", null), ("Label", "Timestamp"), (null, null), (null, "Timestamp") })
+        {
+            var fast = InteractionData.FromDataView(data.ToDataView(ml), labelColumn: label, timestampColumn: time);
+            var slow = InteractionData.FromDataView(new Hidden(data.ToDataView(ml)), labelColumn: label, timestampColumn: time);
+            CollectionAssert.AreEqual(slow.Users, fast.Users);
+            CollectionAssert.AreEqual(slow.Items, fast.Items);
+            // Without a label column every label reads as 1.
+            CollectionAssert.AreEqual(label == null ? new[] { 1f, 1f, 1f, 1f } : new[] { 4f, 2.5f, 1f, 5f }, fast.Labels);
+            CollectionAssert.AreEqual(slow.Labels, fast.Labels);
+            CollectionAssert.AreEqual(slow.Timestamps, fast.Timestamps);
+            Assert.AreEqual(time == null, fast.Timestamps == null);
+            CollectionAssert.AreEqual(slow.ItemIds, fast.ItemIds);
+        }
+        // Swapped roles are not the view's own columns: read through the cursor, users become the items.
+        var swapped = InteractionData.FromDataView(data.ToDataView(ml), userColumn: "ItemId", itemColumn: "UserId");
+        CollectionAssert.AreEqual(data.Items, swapped.Users);
+        Assert.AreEqual(2, swapped.UserCount);
+        // A non-finite label still fails with the cursor's message naming the row.
+        var bad = new InteractionData(2, 2, [0, 1], [1, 0], [3f, float.PositiveInfinity]);
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => InteractionData.FromDataView(bad.ToDataView(ml)));
+        StringAssert.Contains(e.Message, "Row 1");
+    }
+
+    // Passes every call to the inner view: a view that is not an InteractionDataView.
+    private sealed class Hidden(IDataView inner) : IDataView
+    {
+        public bool CanShuffle => inner.CanShuffle;
+        public DataViewSchema Schema => inner.Schema;
+        public long? GetRowCount() => inner.GetRowCount();
+        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => inner.GetRowCursor(columnsNeeded, rand);
+        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => inner.GetRowCursorSet(columnsNeeded, n, rand);
+    }
 }
